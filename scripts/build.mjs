@@ -1,0 +1,65 @@
+// one esbuild entry per runtime: extension host, script worker, cli (node/cjs), webview (browser/iife),
+// plus the tests and benchmarks (node/cjs) so mocha runs plain javascript.
+import * as esbuild from "esbuild";
+import { readdirSync, statSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+/** every *.ts file below dir (recursive) */
+function tsFiles(dir) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(tsFiles(p));
+    else if (p.endsWith(".ts") && !p.endsWith(".d.ts")) out.push(p);
+  }
+  return out;
+}
+
+const node = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: ["vscode"] },
+  // esbuild is the transpiler; it ships a native binary, so it stays a runtime dependency, not bundled
+  { ...node, entryPoints: { worker: "src/runner/worker.ts", cli: "src/cli/main.ts" }, outdir: "dist", external: ["esbuild"] },
+  {
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    sourcemap: production ? false : "linked",
+    minify: production,
+    logLevel: "warning",
+    entryPoints: { webview: "src/webview/main.ts" },
+    outdir: "dist",
+  },
+];
+
+if (!production) {
+  // tests and benchmarks: one file each, keeping their folder layout under out/
+  const tests = [...tsFiles("test"), ...tsFiles("bench")].filter((f) => !f.includes("fixtures"));
+  if (tests.length) {
+    builds.push({ ...node, entryPoints: tests, outdir: "out", outbase: ".", external: ["vscode", "esbuild", "playwright-core", "mocha"] });
+  }
+}
+
+if (!watch) {
+  rmSync("out", { recursive: true, force: true });
+}
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log("[watch] build started");
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,114 @@
+// the terminal front end: `backprop-stepper run|trace FILE.ts`, on the same runner as the extension.
+import * as path from "node:path";
+import { toJson } from "../engine/json";
+import type { ScriptError, SourcePos } from "../shared/protocol";
+import { DEFAULTS, runScript } from "../runner/runScript";
+import { formatTraceTable } from "./traceTable";
+import { noBackwardHint } from "../runner/hints";
+
+const USAGE = `usage:
+  backprop-stepper run FILE.ts [--timeout SECONDS] [--memory MB]
+      runs the script with the engine; its console output on stdout
+  backprop-stepper trace FILE.ts [--json] [--timeout SECONDS] [--memory MB] [--max-nodes N]
+      the steps of the script's last backward() call: a table, or one JSON object on stdout
+      (the script's own console output goes to stderr; NaN and infinities are the strings
+      "NaN", "Infinity" and "-Infinity" in the JSON)`;
+
+interface Args {
+  command: "run" | "trace";
+  file: string;
+  json: boolean;
+  timeoutSeconds: number;
+  memoryMb: number;
+  maxNodes: number;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`backprop-stepper: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(USAGE + "\n");
+    process.exit(0);
+  }
+  if (command !== "run" && command !== "trace") usageError(command ? `unknown command "${command}"` : "no command given");
+  const args: Args = { command, file: "", json: false, ...DEFAULTS };
+  const number = (flag: string, value: string | undefined) => {
+    const n = Number(value);
+    if (value === undefined || !Number.isFinite(n) || n <= 0) usageError(`${flag} needs a positive number`);
+    return n;
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === "--json") args.json = true;
+    else if (a === "--timeout") args.timeoutSeconds = number(a, rest[++i]);
+    else if (a === "--memory") args.memoryMb = number(a, rest[++i]);
+    else if (a === "--max-nodes") args.maxNodes = number(a, rest[++i]);
+    else if (a.startsWith("-")) usageError(`unknown flag ${a}`);
+    else if (!args.file) args.file = a;
+    else usageError(`unexpected argument ${a}`);
+  }
+  if (!args.file) usageError("no script file given");
+  return args;
+}
+
+function where(pos: SourcePos): string {
+  const rel = path.relative(process.cwd(), pos.file);
+  const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : pos.file;
+  return `${shown}:${pos.line}:${pos.column}`;
+}
+
+function printError(error: ScriptError): void {
+  const lines = [error.pos ? `${where(error.pos)} ${error.message}` : error.message];
+  for (const frame of error.stack?.slice(1) ?? []) lines.push(`    at ${where(frame)}`);
+  if (error.hint) lines.push(error.hint);
+  process.stderr.write(lines.join("\n") + "\n");
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const file = path.resolve(args.file);
+  const toStderr = args.command === "trace";
+  const outcome = await runScript(file, {
+    ...args,
+    limitNames: { timeout: "--timeout SECONDS", memory: "--memory MB" },
+    onConsole: (msg) => {
+      const text = msg.text + "\n";
+      if (toStderr || msg.level === "error" || msg.level === "warn") process.stderr.write(text);
+      else process.stdout.write(text);
+    },
+  });
+  if (!outcome.ok) {
+    printError(outcome.error);
+    return 1;
+  }
+  if (args.command === "run") return 0;
+
+  const { result } = outcome;
+  if (result.calls.length === 0) {
+    process.stderr.write(`${where({ file, line: 1, column: 1 })} ${noBackwardHint()}\n`);
+    return 1;
+  }
+  if (result.tooBig) {
+    const { nodeCount, maxNodes } = result.tooBig;
+    process.stderr.write(`the last backward() call's graph has ${nodeCount} Values, more than --max-nodes ${maxNodes}; raise it to print the trace\n`);
+    return 1;
+  }
+  if (!result.trace) {
+    process.stderr.write("the last backward() call ran with recording off (setRecording(false)), so it has no steps to print\n");
+    return 1;
+  }
+  process.stdout.write(args.json ? toJson(result.trace) + "\n" : formatTraceTable(result.trace) + "\n");
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    process.stderr.write(`backprop-stepper: ${e?.stack ?? e}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,51 @@
+// the steps of a backward pass as an aligned text table, for the terminal (`backprop-stepper trace`).
+
+import type { Trace, TraceNode } from "../engine/trace";
+
+/** up to 6 significant digits; exponent form for very large or small numbers; NaN and ±Infinity by name */
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-4) return x.toExponential(5).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(6)));
+}
+
+const HEADER = ["step", "node", "op", "upstream", "child", "local", "grad before", "", "after"];
+/** columns holding numbers are right-aligned */
+const NUMERIC = [true, false, false, true, false, true, true, false, true];
+
+export function formatTraceTable(trace: Trace): string {
+  const byId = new Map<number, TraceNode>();
+  for (const n of trace.nodes) byId.set(n.id, n);
+  const name = (id: number): string => {
+    const n = byId.get(id);
+    return n !== undefined && n.label !== "" ? `${n.label}#${id}` : `#${id}`;
+  };
+
+  const lines: string[] = [];
+  lines.push(`backward call ${trace.index}: root ${name(trace.root)}, ${trace.nodes.length} values, ${trace.steps.length} steps`);
+  if (trace.accumulated) {
+    lines.push("note: some grads were not zero before this pass, so they were added to (backward() twice without zeroGrad()?)");
+  }
+  if (!trace.recorded) {
+    lines.push("this pass was not recorded (setRecording(false)), so there are no steps to show");
+    return lines.join("\n");
+  }
+
+  const rows: string[][] = [HEADER];
+  trace.steps.forEach((step, s) => {
+    step.updates.forEach((u, j) => {
+      const head = j === 0 ? [String(s + 1), name(step.node), byId.get(step.node)?.op ?? "", formatNumber(step.upstream)] : ["", "", "", ""];
+      rows.push([...head, name(u.child), formatNumber(u.local), formatNumber(u.before), "->", formatNumber(u.after)]);
+    });
+  });
+  const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) {
+    const cells = r.map((cell, c) => (NUMERIC[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])));
+    lines.push(cells.join("  ").trimEnd());
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,36 @@
+// the engine as user scripts see it: import { Value, MLP } from "backprop-stepper".
+// pure typescript: no vscode, no DOM, no node APIs, so it runs in a worker, the cli and tests alike.
+
+export { Value, manualGrad, lift } from "./value";
+export type { SourceLoc, ManualOp } from "./value";
+export { topoOrder } from "./topo";
+export { setBackwardListener, setRecording, isRecording } from "./recorder";
+export type { BackwardCall, BackwardListener } from "./recorder";
+export { buildTrace } from "./trace";
+export type { Trace, TraceNode, TraceStep, TraceUpdate } from "./trace";
+export { toJson, fromJson, reviveNumber, NUMERIC_KEYS } from "./json";
+export { gradCheck } from "./gradCheck";
+export type { GradCheckEntry } from "./gradCheck";
+export { withModule } from "./moduleScope";
+export { sum, mean, argmax } from "./reduce";
+export { Random, rng, DEFAULT_SEED } from "./random";
+
+export { Module } from "./nn/module";
+export { Neuron } from "./nn/neuron";
+export type { NeuronOptions } from "./nn/neuron";
+export { Layer } from "./nn/layer";
+export type { LayerOptions } from "./nn/layer";
+export { MLP } from "./nn/mlp";
+export type { MLPOptions } from "./nn/mlp";
+export type { Activation } from "./nn/activation";
+export { mse, hingeLoss, binaryCrossEntropy, softmaxCrossEntropy, softmax, l2 } from "./nn/losses";
+export type { Batch } from "./nn/losses";
+export { SGD } from "./nn/sgd";
+export type { SGDOptions } from "./nn/sgd";
+export { Adam } from "./nn/adam";
+export type { AdamOptions } from "./nn/adam";
+
+export type { Dataset } from "./data/dataset";
+export { xor } from "./data/xor";
+export { twoMoons } from "./data/twoMoons";
+export { iris } from "./data/iris";

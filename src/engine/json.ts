@@ -1,0 +1,36 @@
+// json that stays valid when numbers are not finite. JSON has no NaN or Infinity (JSON.stringify
+// silently writes null), so they travel as the strings "NaN", "Infinity" and "-Infinity", and
+// fromJson turns those strings back into numbers, but only in fields known to hold numbers
+// (a label "NaN" stays a string). -0 is written as 0, as JSON.stringify does.
+
+/** fields of traces and grad checks that hold a number or an array of numbers */
+export const NUMERIC_KEYS: ReadonlySet<string> = new Set([
+  "data", "grad", "gradBefore", "local", "locals", "before", "after", "upstream",
+  "analytic", "numeric", "relError", "absError", "value",
+]);
+
+/** JSON.stringify, with NaN and ±Infinity written as strings */
+export function toJson(value: unknown, indent?: number | string): string {
+  return JSON.stringify(value, encodeNumber, indent);
+}
+
+function encodeNumber(_key: string, v: unknown): unknown {
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+  return v;
+}
+
+/** "NaN" / "Infinity" / "-Infinity" back to numbers; anything else unchanged */
+export function reviveNumber(v: unknown): unknown {
+  if (v === "NaN") return NaN;
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  return v;
+}
+
+/** JSON.parse that undoes toJson's encoding in the fields named by numericKeys (and arrays under them) */
+export function fromJson<T = unknown>(text: string, numericKeys: ReadonlySet<string> = NUMERIC_KEYS): T {
+  return JSON.parse(text, (key, v) => {
+    if (!numericKeys.has(key)) return v;
+    return Array.isArray(v) ? v.map(reviveNumber) : reviveNumber(v);
+  }) as T;
+}

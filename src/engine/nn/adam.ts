@@ -1,0 +1,56 @@
+// adam (kingma & ba), as pytorch computes it: bias-corrected first and second moments.
+
+import type { Value } from "../value";
+
+export interface AdamOptions {
+  /** default 0.001 */
+  lr?: number;
+  /** default 0.9 */
+  beta1?: number;
+  /** default 0.999 */
+  beta2?: number;
+  /** default 1e-8 */
+  eps?: number;
+}
+
+export class Adam {
+  readonly params: readonly Value[];
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** steps taken so far */
+  t = 0;
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+
+  constructor(params: readonly Value[], opts: AdamOptions = {}) {
+    this.params = params;
+    this.lr = opts.lr ?? 0.001;
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-8;
+    this.m = new Float64Array(params.length);
+    this.v = new Float64Array(params.length);
+  }
+
+  step(): void {
+    this.t++;
+    const { beta1: b1, beta2: b2, m, v } = this;
+    const c1 = 1 - Math.pow(b1, this.t);
+    const c2 = 1 - Math.pow(b2, this.t);
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i];
+      const g = p.grad;
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      // grouped as pytorch groups it, so the numbers agree to the last bit
+      const denom = Math.sqrt(v[i]) / Math.sqrt(c2) + this.eps;
+      p.data -= (this.lr / c1) * (m[i] / denom);
+    }
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = 0;
+  }
+}

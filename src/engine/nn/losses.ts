@@ -1,0 +1,83 @@
+// losses built from engine ops, so every term shows in the graph and gets its grad by backward.
+
+import { Value, lift } from "../value";
+import { mean, sum } from "../reduce";
+
+/** predictions or targets: a flat list, or one list per example as forward() returns them */
+export type Batch = readonly (Value | number | readonly (Value | number)[])[];
+
+function flatten(xs: Batch): (Value | number)[] {
+  const out: (Value | number)[] = [];
+  for (const x of xs) {
+    if (Array.isArray(x)) out.push(...(x as readonly (Value | number)[]));
+    else out.push(x as Value | number);
+  }
+  return out;
+}
+
+function paired(name: string, preds: Batch, targets: Batch): [(Value | number)[], (Value | number)[]] {
+  const p = flatten(preds);
+  const t = flatten(targets);
+  if (p.length !== t.length) throw new Error(`${name}: ${p.length} predictions but ${t.length} targets`);
+  if (p.length === 0) throw new Error(`${name}: no predictions`);
+  return [p, t];
+}
+
+/** mean squared error: mean((p - t)**2) */
+export function mse(preds: Batch, targets: Batch): Value {
+  const [p, t] = paired("mse", preds, targets);
+  return mean(p.map((pi, i) => lift(pi).sub(t[i]).pow(2)));
+}
+
+/** micrograd's max-margin loss for labels y in {-1, +1}: mean(relu(1 - y * score)) */
+export function hingeLoss(scores: Batch, ys: readonly number[]): Value {
+  const [s] = paired("hingeLoss", scores, ys);
+  return mean(s.map((si, i) => lift(si).mul(-ys[i]).add(1).relu()));
+}
+
+/**
+ * binary cross-entropy on probabilities (e.g. sigmoid outputs), labels in [0, 1]:
+ * -mean(y·log p + (1 - y)·log(1 - p)). probabilities, not logits, because that is the formula a
+ * learner reads in the graph; p of exactly 0 or 1 on the wrong side gives Infinity, as it should.
+ * a term whose weight is 0 (y = 0 or y = 1) is left out, so it cannot turn 0·Infinity into NaN.
+ */
+export function binaryCrossEntropy(probs: Batch, ys: readonly number[]): Value {
+  const [p] = paired("binaryCrossEntropy", probs, ys);
+  const terms = p.map((pi, i) => {
+    const v = lift(pi);
+    const y = ys[i];
+    if (y === 1) return v.log();
+    if (y === 0) return v.rsub(1).log();
+    return v.log().mul(y).add(v.rsub(1).log().mul(1 - y));
+  });
+  return mean(terms).neg();
+}
+
+/**
+ * cross-entropy of softmax(logits) against the class targetIndex: log Σ exp(l_j) - l_target.
+ * stable: the largest logit is subtracted first as a constant (it cancels in the value and the
+ * grads), so exp never overflows. d loss / d l_j = softmax_j - onehot_j.
+ */
+export function softmaxCrossEntropy(logits: readonly Value[], targetIndex: number): Value {
+  if (!Number.isInteger(targetIndex) || targetIndex < 0 || targetIndex >= logits.length) {
+    throw new Error(`softmaxCrossEntropy: target ${targetIndex} is not a class index in [0, ${logits.length})`);
+  }
+  let m = -Infinity;
+  for (const l of logits) if (l.data > m) m = l.data;
+  const shifted = logits.map((l) => l.sub(m));
+  return sum(shifted.map((s) => s.exp())).log().sub(shifted[targetIndex]);
+}
+
+/** softmax probabilities as values (same max shift) */
+export function softmax(logits: readonly Value[]): Value[] {
+  let m = -Infinity;
+  for (const l of logits) if (l.data > m) m = l.data;
+  const es = logits.map((l) => l.sub(m).exp());
+  const total = sum(es);
+  return es.map((e) => e.div(total));
+}
+
+/** alpha · Σ p², micrograd's l2 regularisation, to add to a loss */
+export function l2(params: readonly Value[], alpha: number): Value {
+  return sum(params.map((p) => p.mul(p))).mul(alpha);
+}

@@ -1,0 +1,73 @@
+// one neuron: activation(w · x + b), built micrograd's way as a chain b + w0*x0 + w1*x1 + …
+
+import { Value } from "../value";
+import { withModule } from "../moduleScope";
+import { DEFAULT_SEED, Random } from "../random";
+import { Module } from "./module";
+import { activate, type Activation } from "./activation";
+
+export interface NeuronOptions {
+  /** default "tanh" */
+  activation?: Activation;
+  /** seed of the weight initialisation (default 42); ignored when rng is given */
+  seed?: number;
+  /** generator to draw weights from (a Layer shares one among its neurons) */
+  rng?: Random;
+  /** module path of this neuron (default "Neuron") */
+  name?: string;
+}
+
+export class Neuron extends Module {
+  readonly path: string;
+  readonly activation: Activation;
+  /** weights w0, w1, … uniform in [-1, 1) */
+  readonly w: Value[];
+  /** bias, starts at 0 */
+  readonly b: Value;
+
+  constructor(nin: number, opts: NeuronOptions = {}) {
+    super();
+    this.path = opts.name ?? "Neuron";
+    this.activation = opts.activation ?? "tanh";
+    const r = opts.rng ?? new Random(opts.seed ?? DEFAULT_SEED);
+    const w: Value[] = [];
+    const b = withModule(this.path, () => {
+      for (let i = 0; i < nin; i++) w.push(new Value(r.uniform(-1, 1), `w${i}`));
+      return new Value(0, "b");
+    });
+    this.w = w;
+    this.b = b;
+  }
+
+  parameters(): Value[] {
+    return [...this.w, this.b];
+  }
+
+  forward(x: readonly (Value | number)[]): Value[] {
+    return [this.output(x)];
+  }
+
+  /** the neuron's one output as a value (forward gives it as a one-element array) */
+  output(x: readonly (Value | number)[]): Value {
+    checkInputs(this.path, this.w.length, x.length);
+    return withModule(this.path, () => {
+      let z = this.b;
+      for (let i = 0; i < this.w.length; i++) z = z.add(this.w[i].mul(x[i]));
+      return activate(z, this.activation);
+    });
+  }
+
+  override toString(): string {
+    return `${this.activation}Neuron(${this.w.length})`;
+  }
+}
+
+/** a clear message instead of NaN when a script feeds the wrong number of inputs */
+export function checkInputs(path: string, nin: number, got: number): void {
+  if (got !== nin) throw new Error(`${path} expects ${nin} inputs, got ${got}`);
+}
+
+/** numbers become labelled leaves once (x0, x1, …), not once per neuron */
+export function liftInputs(x: readonly (Value | number)[]): Value[] {
+  return x.map((v, i) => (typeof v === "number" ? new Value(v, `x${i}`) : v));
+}

@@ -1,0 +1,50 @@
+// op codes: a value stores its op as a small integer so the class stays monomorphic and cheap;
+// the string a learner sees comes from OP_NAMES (or the name given to a hand-written op).
+
+export const LEAF = 0;
+export const ADD = 1;
+export const SUB = 2;
+export const MUL = 3;
+export const DIV = 4;
+export const POW = 5;
+export const NEG = 6;
+export const EXP = 7;
+export const LOG = 8;
+export const TANH = 9;
+export const RELU = 10;
+export const SIGMOID = 11;
+/** hand-written op (manualGrad): its name, children and locals live in a side object */
+export const CUSTOM = 12;
+
+/** short names, readable on a graph node; pow shows its exponent ("**2") and is built by opName */
+export const OP_NAMES: readonly string[] = ["", "+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "relu", "sigmoid", "custom"];
+
+/** the pure forward formula of a built-in op; k is the exponent of pow. gradCheck re-runs graphs with it */
+export function evalOp(code: number, x: number, y: number, k: number): number {
+  switch (code) {
+    case ADD: return x + y;
+    case SUB: return x - y;
+    case MUL: return x * y;
+    case DIV: return x / y;
+    case POW: return Math.pow(x, k);
+    case NEG: return -x;
+    case EXP: return Math.exp(x);
+    case LOG: return Math.log(x);
+    case TANH: return Math.tanh(x);
+    case RELU: return x < 0 ? 0 : x;
+    case SIGMOID: return sigmoid(x);
+    default: throw new Error(`evalOp: op code ${code} has no forward formula`);
+  }
+}
+
+/** logistic function, written so exp never overflows on the side that matters */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** the exponent as a learner would type it: 2, -1, 0.5 */
+export function powName(k: number): string {
+  return "**" + String(k);
+}

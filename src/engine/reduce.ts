@@ -1,0 +1,32 @@
+// sums and means built from "+" nodes, so they show in the graph as the chain a learner would write.
+
+import { Value, lift } from "./value";
+
+/** xs[0] + xs[1] + …, left to right; 0 for an empty list */
+export function sum(xs: readonly (Value | number)[]): Value {
+  if (xs.length === 0) return new Value(0);
+  let s = lift(xs[0]);
+  for (let i = 1; i < xs.length; i++) s = s.add(xs[i]);
+  return s;
+}
+
+/** sum(xs) / xs.length */
+export function mean(xs: readonly (Value | number)[]): Value {
+  if (xs.length === 0) throw new Error("mean of an empty list");
+  return sum(xs).div(xs.length);
+}
+
+/** index of the largest data (first on ties), e.g. the predicted class from a list of scores */
+export function argmax(xs: readonly (Value | number)[]): number {
+  let best = -1;
+  let bestX = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const d = typeof x === "number" ? x : x.data;
+    if (best === -1 || d > bestX) {
+      best = i;
+      bestX = d;
+    }
+  }
+  return best;
+}

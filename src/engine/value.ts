@@ -1,0 +1,225 @@
+// a scalar that remembers how it was made: its op, its ordered children and, for each child,
+// the local derivative d(this)/d(child) taken at forward time, so a stepper can show them.
+
+import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, powName, sigmoid } from "./ops";
+import { currentModule } from "./moduleScope";
+import { backward } from "./backward";
+
+/** where a value was created in the user's script (filled in by the runner, not the engine) */
+export interface SourceLoc {
+  line: number;
+  column: number;
+}
+
+/** the side record of a hand-written op (manualGrad); rare, so it stays out of the hot fields */
+export interface ManualOp {
+  readonly name: string;
+  readonly children: readonly Value[];
+  readonly locals: readonly number[];
+  /** optional pure forward formula, used only by gradCheck */
+  readonly forward: ((xs: readonly number[]) => number) | null;
+}
+
+const NO_VALUES: readonly Value[] = Object.freeze([]);
+const NO_NUMBERS: readonly number[] = Object.freeze([]);
+
+let nextId = 1;
+
+export class Value {
+  // every field is set in the constructor, in one order, so all values share one hidden class.
+  // ops keep up to two children in _a/_b (with locals _la/_lb) instead of arrays: fewer objects per node.
+  /** increasing integer, never reused in a process: the node id in traces and the panel */
+  declare readonly id: number;
+  declare data: number;
+  declare grad: number;
+  declare label: string;
+  /** path of the nn module that created this value ("MLP/L1/N2"), if any */
+  declare module: string | undefined;
+  /** source location of the expression that created this value; set by the runner when it can */
+  declare loc: SourceLoc | undefined;
+  /** @internal op code (ops.ts) */
+  declare _code: number;
+  /** @internal first child */
+  declare _a: Value | null;
+  /** @internal second child */
+  declare _b: Value | null;
+  /** @internal d(this)/d(_a) */
+  declare _la: number;
+  /** @internal d(this)/d(_b); for pow, which has one child, the exponent */
+  declare _lb: number;
+  /** @internal hand-written op record, null for built-in ops */
+  declare _ext: ManualOp | null;
+  /** @internal upstream gradient d(root)/d(this) within the current backward pass */
+  declare _flow: number;
+  /** @internal visit mark of the last topological sort that reached this value */
+  declare _mark: number;
+
+  constructor(data: number, label = "") {
+    this.id = nextId++;
+    this.data = data;
+    this.grad = 0;
+    this.label = label;
+    this.module = currentModule();
+    this.loc = undefined;
+    this._code = LEAF;
+    this._a = null;
+    this._b = null;
+    this._la = 0;
+    this._lb = 0;
+    this._ext = null;
+    this._flow = 0;
+    this._mark = 0;
+  }
+
+  /** "" for a leaf, else a short op name: "+", "*", "**2", "tanh", or a hand-written op's name */
+  get op(): string {
+    const c = this._code;
+    if (c === CUSTOM) return (this._ext as ManualOp).name;
+    if (c === POW) return powName(this._lb);
+    return OP_NAMES[c];
+  }
+
+  /** the inputs in order; a value used twice appears twice (a.mul(a) has children [a, a]) */
+  get children(): readonly Value[] {
+    if (this._ext !== null) return this._ext.children;
+    const a = this._a;
+    if (a === null) return NO_VALUES;
+    const b = this._b;
+    return b === null ? [a] : [a, b];
+  }
+
+  /** d(this)/d(child) for each child, in child order, as recorded at forward time */
+  get locals(): readonly number[] {
+    if (this._ext !== null) return this._ext.locals;
+    if (this._a === null) return NO_NUMBERS;
+    return this._b === null ? [this._la] : [this._la, this._lb];
+  }
+
+  add(other: Value | number): Value {
+    const b = lift(other);
+    return node(ADD, this.data + b.data, this, b, 1, 1);
+  }
+
+  sub(other: Value | number): Value {
+    const b = lift(other);
+    return node(SUB, this.data - b.data, this, b, 1, -1);
+  }
+
+  mul(other: Value | number): Value {
+    const b = lift(other);
+    return node(MUL, this.data * b.data, this, b, b.data, this.data);
+  }
+
+  div(other: Value | number): Value {
+    const b = lift(other);
+    const y = b.data;
+    return node(DIV, this.data / y, this, b, 1 / y, -this.data / (y * y));
+  }
+
+  /** other - this, for a number on the left (2 - x) */
+  rsub(other: Value | number): Value {
+    return lift(other).sub(this);
+  }
+
+  /** other / this, for a number on the left (1 / x) */
+  rdiv(other: Value | number): Value {
+    return lift(other).div(this);
+  }
+
+  /** this ** k for a constant exponent k */
+  pow(k: number): Value {
+    const x = this.data;
+    const v = node(POW, Math.pow(x, k), this, null, k * Math.pow(x, k - 1), 0);
+    v._lb = k; // pow has one child, so the second slot keeps the exponent for op and gradCheck
+    return v;
+  }
+
+  neg(): Value {
+    return node(NEG, -this.data, this, null, -1, 0);
+  }
+
+  exp(): Value {
+    const e = Math.exp(this.data);
+    return node(EXP, e, this, null, e, 0);
+  }
+
+  log(): Value {
+    const x = this.data;
+    return node(LOG, Math.log(x), this, null, 1 / x, 0);
+  }
+
+  tanh(): Value {
+    const t = Math.tanh(this.data);
+    return node(TANH, t, this, null, 1 - t * t, 0);
+  }
+
+  relu(): Value {
+    const x = this.data;
+    return node(RELU, x < 0 ? 0 : x, this, null, x > 0 ? 1 : 0, 0);
+  }
+
+  sigmoid(): Value {
+    const s = sigmoid(this.data);
+    return node(SIGMOID, s, this, null, s * (1 - s), 0);
+  }
+
+  /** grad of this := grad + 1, then the chain rule in reverse topological order; grads accumulate like pytorch */
+  backward(): void {
+    backward(this);
+  }
+
+  toString(): string {
+    const name = this.label === "" ? "" : `label=${this.label}, `;
+    return `Value(${name}data=${this.data}, grad=${this.grad})`;
+  }
+
+  /** console.log in node shows the short form, not the whole graph behind _a/_b */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** the one place a number becomes a (leaf) value */
+export function lift(x: Value | number): Value {
+  return typeof x === "number" ? new Value(x) : x;
+}
+
+function node(code: number, data: number, a: Value, b: Value | null, la: number, lb: number): Value {
+  const v = new Value(data);
+  v._code = code;
+  v._a = a;
+  v._b = b;
+  v._la = la;
+  v._lb = lb;
+  return v;
+}
+
+/**
+ * an op whose backward you write yourself: data is its output, locals[i] = d(out)/d(children[i]).
+ * it shows in the graph and the stepper like a built-in op. pass forward (the same formula as a
+ * function of the children's data) to let gradCheck test your locals; without it gradCheck can only
+ * linearise the op with the locals you gave (see gradCheck.ts).
+ *
+ *   const s = 1 / (1 + Math.exp(-x.data));
+ *   const y = manualGrad("sigmoid*", [x], s, [s * (1 - s)]);
+ */
+export function manualGrad(
+  op: string,
+  children: readonly (Value | number)[],
+  data: number,
+  locals: readonly number[],
+  forward?: (xs: readonly number[]) => number,
+): Value {
+  if (children.length !== locals.length) {
+    throw new Error(`manualGrad("${op}"): ${children.length} children but ${locals.length} local derivatives`);
+  }
+  const v = new Value(data);
+  v._code = CUSTOM;
+  v._ext = {
+    name: op,
+    children: Object.freeze(children.map(lift)),
+    locals: Object.freeze(locals.slice()),
+    forward: forward ?? null,
+  };
+  return v;
+}

@@ -1,0 +1,135 @@
+// the extension host side: commands, the run of the user's script, and the panel that shows it
+import * as vscode from "vscode";
+import * as path from "node:path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import type { ScriptError } from "../shared/protocol";
+import { runScript, type RunOutcome } from "../runner/runScript";
+import { noBackwardHint } from "../runner/hints";
+import { GraphPanel, getWebviewOptions, type PanelHost } from "./graphPanel";
+import { readSettings } from "./config";
+import { showErrorDiagnostics } from "./diagnostics";
+import { pickExample } from "./newScript";
+
+/** what the extension hands to other extensions and its own integration tests */
+export interface BackpropStepperApi {
+  /** fires when a run of a script ends, with its outcome */
+  readonly onDidFinishRun: vscode.Event<{ file: string; outcome: RunOutcome }>;
+  /** the open panel's step position, as its page last reported it */
+  panelStep(): { step: number; total: number } | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
+  const output = vscode.window.createOutputChannel("Backprop Stepper");
+  const diagnostics = vscode.languages.createDiagnosticCollection("backprop-stepper");
+  const finished = new vscode.EventEmitter<{ file: string; outcome: RunOutcome }>();
+  context.subscriptions.push(output, diagnostics, finished);
+
+  const host: PanelHost = {
+    run: (panel) => void runInPanel(panel),
+    disposed: (panel) => panel.abort?.abort(),
+  };
+
+  async function runInPanel(panel: GraphPanel): Promise<void> {
+    panel.abort?.abort();
+    const abort = new AbortController();
+    panel.abort = abort;
+    const file = panel.file.fsPath;
+    const settings = readSettings();
+    panel.post({ type: "runState", state: "running", fileName: panel.fileName });
+    output.appendLine(`[run] ${file}`);
+    const outcome = await runScript(file, {
+      ...settings,
+      signal: abort.signal,
+      workerPath: path.join(context.extensionPath, "dist", "worker.js"),
+      onConsole: (msg) => output.appendLine(msg.text),
+    });
+    if (panel.abort === abort) panel.abort = undefined;
+    finished.fire({ file, outcome });
+    if (!outcome.ok && outcome.error.kind === "cancelled") return;
+
+    if (!outcome.ok) {
+      report(outcome.error, panel);
+      return;
+    }
+    diagnostics.clear();
+    const { result } = outcome;
+    output.appendLine(`[done] ${result.calls.length} backward() call(s) in ${Math.round(result.elapsedMs)} ms`);
+    if (result.calls.length === 0) {
+      report({ kind: "runtime", message: noBackwardHint() }, panel);
+      return;
+    }
+    panel.showResult(result);
+  }
+
+  function report(error: ScriptError, panel: GraphPanel): void {
+    showErrorDiagnostics(diagnostics, error);
+    const where = error.pos ? `${path.basename(error.pos.file)}:${error.pos.line}:${error.pos.column} ` : "";
+    output.appendLine(`[error] ${where}${error.message}`);
+    for (const frame of error.stack?.slice(1) ?? []) output.appendLine(`    at ${frame.file}:${frame.line}:${frame.column}`);
+    if (error.hint) output.appendLine(error.hint);
+    panel.post({ type: "showError", error, fileName: panel.fileName });
+  }
+
+  /** the file to run: the document itself, saved first; an untitled one goes to a temporary file */
+  async function scriptFile(doc: vscode.TextDocument): Promise<vscode.Uri | undefined> {
+    if (doc.isUntitled) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-untitled-"));
+      const file = path.join(dir, "script.ts");
+      fs.writeFileSync(file, doc.getText());
+      return vscode.Uri.file(file);
+    }
+    if (doc.isDirty && !(await doc.save())) return undefined;
+    return doc.uri;
+  }
+
+  async function visualize(uri?: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showWarningMessage(
+        "Backprop Stepper runs your script, which is code, so it only runs in a trusted workspace. Trust this folder to visualize its scripts.",
+        "Manage Workspace Trust",
+      );
+      if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
+      return;
+    }
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc || !/^(typescript|javascript)$/.test(doc.languageId)) {
+      void vscode.window.showInformationMessage("Open a TypeScript model script (a .ts file that imports \"backprop-stepper\") to visualize its backward pass.");
+      return;
+    }
+    const file = await scriptFile(doc);
+    if (!file) return;
+    const panel = GraphPanel.createOrShow(context.extensionUri, file, host);
+    await runInPanel(panel);
+  }
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("backpropStepper.visualize", (uri?: vscode.Uri) => visualize(uri)),
+    vscode.commands.registerCommand("backpropStepper.newScript", () => pickExample(context.extensionUri)),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const panel = GraphPanel.currentPanel;
+      if (panel && readSettings().rerunOnSave && doc.uri.toString() === panel.file.toString()) void runInPanel(panel);
+    }),
+    vscode.window.registerWebviewPanelSerializer(GraphPanel.viewType, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        webviewPanel.webview.options = getWebviewOptions(context.extensionUri);
+        const file = (state as { file?: string } | undefined)?.file;
+        if (!file || !fs.existsSync(file) || !vscode.workspace.isTrusted) {
+          webviewPanel.dispose();
+          return;
+        }
+        const panel = GraphPanel.revive(webviewPanel, context.extensionUri, vscode.Uri.file(file), host);
+        await runInPanel(panel);
+      },
+    }),
+  );
+
+  return {
+    onDidFinishRun: finished.event,
+    panelStep: () => GraphPanel.currentPanel?.step,
+  };
+}
+
+export function deactivate(): void {
+  GraphPanel.currentPanel?.dispose();
+}

@@ -1,0 +1,108 @@
+// runs one user script in its own process, under a time and a memory limit.
+// the extension host and the cli both call this; neither ever runs user code on its own thread.
+import { fork } from "node:child_process";
+import * as path from "node:path";
+import type { ConsoleMessage, FromWorker, RunResult, ScriptError, ToWorker } from "../shared/protocol";
+
+export interface RunOptions {
+  /** seconds before the run is stopped */
+  timeoutSeconds: number;
+  /** the worker's heap limit in MB */
+  memoryMb: number;
+  /** graphs with more Values than this are summarised, not sent whole */
+  maxNodes: number;
+  /** the script's console output, in order (stdout/stderr writes come as log/error) */
+  onConsole?: (msg: ConsoleMessage) => void;
+  /** aborting stops the run: a new run of the same panel, or the panel closing */
+  signal?: AbortSignal;
+  /** names of the settings or flags that raise the limits, for the messages */
+  limitNames?: { timeout: string; memory: string };
+  /** the worker's bundled file; defaults to worker.js beside this bundle */
+  workerPath?: string;
+}
+
+export const DEFAULTS = { timeoutSeconds: 10, memoryMb: 2048, maxNodes: 100_000 } as const;
+
+export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: ScriptError };
+
+export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
+  const names = opts.limitNames ?? { timeout: "backpropStepper.timeoutSeconds", memory: "backpropStepper.memoryMb" };
+  const workerPath = opts.workerPath ?? path.join(__dirname, "worker.js");
+  const child = fork(workerPath, [], {
+    cwd: path.dirname(file),
+    execArgv: [`--max-old-space-size=${opts.memoryMb}`],
+    // node's own binary inside vs code's electron
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    serialization: "advanced",
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+
+  return new Promise<RunOutcome>((resolve) => {
+    let settled = false;
+    let stderrTail = "";
+    const settle = (outcome: RunOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      resolve(outcome);
+    };
+    const fail = (error: ScriptError) => settle({ ok: false, error });
+
+    const timer = setTimeout(() => {
+      fail({
+        kind: "timeout",
+        message: `The script was stopped after ${opts.timeoutSeconds} s: it did not finish in time (an endless loop?).`,
+        hint: `Raise the limit with ${names.timeout} if the script needs longer.`,
+      });
+    }, opts.timeoutSeconds * 1000);
+
+    const onAbort = () => fail({ kind: "cancelled", message: "The run was cancelled." });
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener("abort", onAbort);
+
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => opts.onConsole?.({ type: "console", level: "log", text: text.replace(/\n$/, "") }));
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      stderrTail = (stderrTail + text).slice(-4000);
+      if (!/heap out of memory|^\s*<--- Last few GCs|^\s*\d+: 0x/m.test(text)) {
+        opts.onConsole?.({ type: "console", level: "error", text: text.replace(/\n$/, "") });
+      }
+    });
+
+    child.on("message", (msg: FromWorker) => {
+      switch (msg.type) {
+        case "console":
+          opts.onConsole?.(msg);
+          break;
+        case "done":
+          settle({ ok: true, result: msg.result });
+          break;
+        case "failed":
+          fail(msg.error);
+          break;
+      }
+    });
+
+    child.on("exit", (code, signal) => {
+      if (settled) return;
+      if (/heap out of memory|Reached heap limit/.test(stderrTail)) {
+        fail({
+          kind: "memory",
+          message: `The script was stopped: it used more than its memory limit of ${opts.memoryMb} MB.`,
+          hint: `Raise the limit with ${names.memory} if the script needs more.`,
+        });
+      } else {
+        fail({
+          kind: "crash",
+          message: `The script's process ended unexpectedly (${signal ?? `exit code ${code}`}) before it finished.`,
+          hint: stderrTail.trim().split("\n").slice(-3).join("\n") || undefined,
+        });
+      }
+    });
+    child.on("error", (e) => fail({ kind: "crash", message: `Could not start the script's process: ${e.message}` }));
+
+    const req: ToWorker = { type: "run", file: path.resolve(file), maxNodes: opts.maxNodes };
+    child.send(req);
+  });
+}

@@ -1,0 +1,128 @@
+// the one set of message types between the extension host, the script worker and the webview.
+// types, and the one helper that closes a switch over them.
+import type { Trace } from "../engine/trace";
+
+/** a place in the user's source (1-based line and column) */
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** why a run of the user's script failed */
+export type ScriptErrorKind = "syntax" | "import" | "runtime" | "timeout" | "memory" | "crash" | "cancelled";
+
+/** a failure with the place in the user's own file it belongs to, when there is one */
+export interface ScriptError {
+  kind: ScriptErrorKind;
+  message: string;
+  /** the user's own line, source-mapped */
+  pos?: SourcePos;
+  /** stack frames in the user's own files, innermost first, already source-mapped */
+  stack?: SourcePos[];
+  /** what to do about it, when there is something to say (a setting to raise, a snippet) */
+  hint?: string;
+}
+
+/** one backward() call of a run: enough to plot the loss per call */
+export interface BackwardSummary {
+  index: number;
+  /** the root's data: the loss, in a training loop */
+  loss: number;
+  nodeCount: number;
+  accumulated: boolean;
+  /** false when the script switched recording off for this call */
+  recorded: boolean;
+}
+
+/** what a finished run hands back */
+export interface RunResult {
+  file: string;
+  calls: BackwardSummary[];
+  /** the last recorded backward() call, whole; undefined when no call was recorded or it was too big */
+  trace?: Trace;
+  /** set when the last call's graph was larger than the node cap and was not sent whole */
+  tooBig?: { nodeCount: number; maxNodes: number };
+  /** how long the script ran, in ms */
+  elapsedMs: number;
+}
+
+// ---- host <-> worker (child process, node ipc with structured clone, so NaN survives) ----
+
+/** host -> worker: run this file */
+export interface RunRequest {
+  type: "run";
+  file: string;
+  maxNodes: number;
+}
+export type ToWorker = RunRequest;
+
+/** worker -> host: one console call of the script, in order */
+export interface ConsoleMessage {
+  type: "console";
+  level: "log" | "info" | "warn" | "error" | "debug";
+  text: string;
+}
+/** worker -> host: the script finished */
+export interface DoneMessage {
+  type: "done";
+  result: RunResult;
+}
+/** worker -> host: the script failed at a place in the user's file */
+export interface FailedMessage {
+  type: "failed";
+  error: ScriptError;
+}
+export type FromWorker = ConsoleMessage | DoneMessage | FailedMessage;
+
+// ---- host <-> webview (postMessage; numbers that are NaN or infinite travel as strings, see engine/json.ts) ----
+
+/** host -> webview: a run finished; draw its graph */
+export interface ShowTraceMessage {
+  type: "showTrace";
+  result: RunResult;
+  /** the script's file name, for the title */
+  fileName: string;
+  /** keep the user's step position when the graph's shape did not change */
+  keepPosition: boolean;
+}
+/** host -> webview: a run has started (or was cancelled) */
+export interface RunStateMessage {
+  type: "runState";
+  state: "running" | "idle";
+  fileName: string;
+}
+/** host -> webview: the run failed; show why */
+export interface ShowErrorMessage {
+  type: "showError";
+  error: ScriptError;
+  fileName: string;
+}
+export type ToWebview = ShowTraceMessage | RunStateMessage | ShowErrorMessage;
+
+/** webview -> host: the page has loaded and listens; the host queues posts until then */
+export interface ReadyMessage {
+  type: "ready";
+}
+/** webview -> host: the user clicked a node: reveal the line that created it */
+export interface RevealMessage {
+  type: "reveal";
+  line: number;
+  column: number;
+}
+/** webview -> host: the stepper moved (tests and the status read it) */
+export interface StepChangedMessage {
+  type: "stepChanged";
+  step: number;
+  total: number;
+}
+/** webview -> host: run the script again */
+export interface RerunMessage {
+  type: "rerun";
+}
+export type FromWebview = ReadyMessage | RevealMessage | StepChangedMessage | RerunMessage;
+
+/** ends a switch over a message union: a new message type that is not handled fails to compile */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(x)}`);
+}

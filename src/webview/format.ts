@@ -1,0 +1,12 @@
+// numbers as a learner reads them: short, and NaN or infinite shown as such
+
+export function fmt(x: number, digits = 4): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "∞";
+  if (x === -Infinity) return "-∞";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-4) return x.toExponential(digits - 1).replace("e+", "e");
+  // up to `digits` decimals, trailing zeros dropped: 2, -1.5, 0.7071
+  return String(Number(x.toFixed(digits)));
+}

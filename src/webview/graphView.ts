@@ -1,0 +1,212 @@
+// the computation graph drawn with cytoscape: values as records (label, data, grad), op nodes
+// between them, left to right. positions come from layout.ts; the stepper decides the colours.
+import cytoscape from "cytoscape";
+import type { Trace, TraceNode } from "../engine/trace";
+import { layout } from "./layout";
+import type { Stepper } from "./stepper";
+import { fmt } from "./format";
+import { themeColor } from "./dom";
+
+const COLUMN_GAP = 118;
+const ROW_GAP = 78;
+
+export interface GraphCallbacks {
+  onHover(id: number | undefined, at: { x: number; y: number }): void;
+  onClick(id: number): void;
+}
+
+/** the name a value is shown by: its label, or its id when it has none */
+export function nameOf(n: TraceNode): string {
+  return n.label || `#${n.id}`;
+}
+
+export class GraphView {
+  private readonly cy: cytoscape.Core;
+  private readonly byId = new Map<number, TraceNode>();
+
+  constructor(
+    container: HTMLElement,
+    private readonly trace: Trace,
+    callbacks: GraphCallbacks,
+  ) {
+    for (const n of trace.nodes) this.byId.set(n.id, n);
+    const { column, row } = layout({
+      ids: trace.nodes.map((n) => n.id),
+      children: new Map(trace.nodes.map((n) => [n.id, n.children])),
+    });
+    const elements: cytoscape.ElementDefinition[] = [];
+    for (const n of trace.nodes) {
+      const x = column.get(n.id)! * COLUMN_GAP;
+      elements.push({
+        group: "nodes",
+        data: { id: `v${n.id}`, value: n.id, text: "" },
+        position: { x, y: row.get(n.id)! * ROW_GAP },
+        classes: ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : ""].join(" ").trim(),
+      });
+      if (n.children.length === 0) continue;
+      elements.push({
+        group: "nodes",
+        data: { id: `o${n.id}`, value: n.id, text: n.op },
+        position: { x: x - COLUMN_GAP, y: row.get(`op:${n.id}`)! * ROW_GAP },
+        classes: "op",
+      });
+      elements.push({ group: "edges", data: { id: `r${n.id}`, source: `o${n.id}`, target: `v${n.id}`, text: "" }, classes: "out" });
+      n.children.forEach((c, i) => {
+        elements.push({ group: "edges", data: { id: `e${n.id}_${i}`, source: `v${c}`, target: `o${n.id}`, text: "" }, classes: "in" });
+      });
+    }
+    this.cy = cytoscape({
+      container,
+      elements,
+      layout: { name: "preset" },
+      style: this.style(),
+      minZoom: 0.05,
+      maxZoom: 3,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+    });
+    this.cy.on("mouseover", "node", (e) => callbacks.onHover(e.target.data("value"), e.renderedPosition));
+    this.cy.on("mouseout", "node", (e) => callbacks.onHover(undefined, e.renderedPosition));
+    this.cy.on("tap", "node", (e) => callbacks.onClick(e.target.data("value")));
+    this.fit();
+  }
+
+  fit(): void {
+    this.cy.fit(undefined, 24);
+    if (this.cy.zoom() > 1.25) {
+      this.cy.zoom(1.25);
+      this.cy.center();
+    }
+  }
+
+  /** the labels and highlights for the stepper's position */
+  update(stepper: Stepper): void {
+    const step = stepper.current;
+    const updated = new Map<number, { before: number; after: number }>();
+    for (const u of step?.updates ?? []) {
+      const prior = updated.get(u.child);
+      updated.set(u.child, { before: prior ? prior.before : u.before, after: u.after });
+    }
+    const processed = new Set(stepper.trace.steps.slice(0, stepper.position).map((s) => s.node));
+    this.cy.batch(() => {
+      for (const n of this.trace.nodes) {
+        const node = this.cy.getElementById(`v${n.id}`);
+        const change = updated.get(n.id);
+        const grad = change ? `grad ${fmt(change.before)} → ${fmt(change.after)}` : `grad ${fmt(stepper.grad(n.id))}`;
+        node.data("text", `${nameOf(n)}\ndata ${fmt(n.data)}\n${grad}`);
+        node.toggleClass("current", step?.node === n.id);
+        node.toggleClass("updated", change !== undefined);
+        node.toggleClass("processed", processed.has(n.id) && step?.node !== n.id);
+        node.toggleClass("nonfinite", !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)));
+        if (n.children.length === 0) continue;
+        const isCurrent = step?.node === n.id;
+        this.cy.getElementById(`o${n.id}`).toggleClass("current", isCurrent);
+        this.cy.getElementById(`r${n.id}`).toggleClass("current", isCurrent);
+        n.children.forEach((_, i) => {
+          const edge = this.cy.getElementById(`e${n.id}_${i}`);
+          edge.toggleClass("current", isCurrent);
+          edge.data("text", isCurrent ? `local ${fmt(step!.updates[i].local)}` : "");
+        });
+      }
+    });
+  }
+
+  /** centres the view on a node if it is outside the visible area */
+  reveal(id: number): void {
+    const node = this.cy.getElementById(`v${id}`);
+    if (node.empty()) return;
+    const bb = node.renderedBoundingBox({});
+    if (bb.x1 < 0 || bb.y1 < 0 || bb.x2 > this.cy.width() || bb.y2 > this.cy.height()) {
+      this.cy.animate({ center: { eles: node } }, { duration: 200 });
+    }
+  }
+
+  restyle(): void {
+    this.cy.style(this.style());
+  }
+
+  png(): string {
+    return this.cy.png({ full: true, scale: 2, bg: themeColor("editor-background", "#1e1e1e") });
+  }
+
+  destroy(): void {
+    this.cy.destroy();
+  }
+
+  private style(): cytoscape.StylesheetJson {
+    const fg = themeColor("editor-foreground", "#cccccc");
+    const bg = themeColor("editor-background", "#1e1e1e");
+    const node = themeColor("editorWidget-background", "#252526");
+    const border = themeColor("editorWidget-border", "#454545");
+    const muted = themeColor("descriptionForeground", "#9d9d9d");
+    const accent = themeColor("focusBorder", "#007fd4");
+    const changed = themeColor("charts-orange", "#d18616");
+    const error = themeColor("errorForeground", "#f48771");
+    const mono = themeColor("editor-font-family", "monospace").split(",")[0].replace(/["']/g, "") || "monospace";
+    return [
+      {
+        selector: "node.value",
+        style: {
+          shape: "round-rectangle",
+          width: 132,
+          height: 54,
+          "background-color": node,
+          "border-width": 1,
+          "border-color": border,
+          label: "data(text)",
+          "text-wrap": "wrap",
+          "text-valign": "center",
+          "text-halign": "center",
+          "font-family": mono,
+          "font-size": 11,
+          "line-height": 1.25,
+          color: fg,
+        },
+      },
+      { selector: "node.value.leaf", style: { "border-style": "dashed" } },
+      { selector: "node.value.root", style: { "border-width": 2 } },
+      { selector: "node.value.processed", style: { "border-color": muted } },
+      { selector: "node.value.updated", style: { "border-color": changed, "border-width": 2 } },
+      { selector: "node.value.current", style: { "border-color": accent, "border-width": 3 } },
+      { selector: "node.value.nonfinite", style: { color: error } },
+      {
+        selector: "node.op",
+        style: {
+          shape: "ellipse",
+          width: 34,
+          height: 34,
+          "background-color": bg,
+          "border-width": 1,
+          "border-color": border,
+          label: "data(text)",
+          "text-valign": "center",
+          "text-halign": "center",
+          "font-family": mono,
+          "font-size": 12,
+          color: fg,
+        },
+      },
+      { selector: "node.op.current", style: { "border-color": accent, "border-width": 2, color: accent } },
+      {
+        selector: "edge",
+        style: {
+          width: 1,
+          "line-color": border,
+          "target-arrow-color": border,
+          "target-arrow-shape": "triangle",
+          "arrow-scale": 0.8,
+          "curve-style": "bezier",
+          label: "data(text)",
+          "font-family": mono,
+          "font-size": 10,
+          color: accent,
+          "text-background-color": bg,
+          "text-background-opacity": 1,
+          "text-background-padding": "2px",
+        },
+      },
+      { selector: "edge.current", style: { width: 2, "line-color": accent, "target-arrow-color": accent } },
+    ];
+  }
+}

@@ -1,0 +1,12 @@
+// the mocha entry that runs inside a real vs code extension host. it exports run() as
+// @vscode/test-electron expects, so the same entry serves test-electron and the code-server harness.
+import * as path from "node:path";
+import Mocha from "mocha";
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: "bdd", timeout: 60_000, color: false, reporter: "spec" });
+  for (const file of ["visualize.test.js", "errors.test.js"]) mocha.addFile(path.join(__dirname, file));
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+  });
+}

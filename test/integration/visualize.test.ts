@@ -1,0 +1,29 @@
+import * as assert from "node:assert";
+import * as vscode from "vscode";
+import { api, nextRun, openEditor, until, workspaceFile } from "./helpers";
+
+describe("Visualize Backprop", () => {
+  it("runs examples/neuron.ts and the panel gets the graph and its steps", async () => {
+    const a = await api();
+    await openEditor(workspaceFile("neuron.ts"));
+    const run = nextRun(a);
+    await vscode.commands.executeCommand("backpropStepper.visualize");
+    const { outcome } = await run;
+    assert.ok(outcome.ok, `the run succeeded: ${JSON.stringify(outcome)}`);
+    const trace = outcome.result.trace!;
+    const byLabel = new Map(trace.nodes.map((n) => [n.label, n]));
+    for (const [label, grad] of [["x1", -1.5], ["w1", 1], ["x2", 0.5], ["w2", 0]] as const) {
+      assert.ok(Math.abs(byLabel.get(label)!.grad - grad) < 1e-9, `${label}.grad = ${byLabel.get(label)!.grad}, expected ${grad}`);
+    }
+    assert.strictEqual(trace.steps.length, 5, "one step per node with children: o, n, sum, x1*w1, x2*w2");
+
+    // the page has loaded, drawn the trace and reported its position back to the host
+    const step = await until("the panel to report its step", () => {
+      const s = a.panelStep();
+      return s && s.total === trace.steps.length ? s : undefined;
+    });
+    assert.deepStrictEqual(step, { step: 0, total: 5 });
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === "Backprop: neuron.ts");
+    assert.ok(tab, "a panel titled 'Backprop: neuron.ts' is open");
+  });
+});

@@ -1,0 +1,3 @@
+// Throwaway extension for the harness smoke probe: nothing to do.
+exports.activate = function activate() {};
+exports.deactivate = function deactivate() {};

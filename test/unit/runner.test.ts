@@ -1,0 +1,148 @@
+// the runner over bad scripts: each failure gives its message at the user's own line
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runScript, type RunOptions, type RunOutcome } from "../../src/runner/runScript";
+import type { ConsoleMessage } from "../../src/shared/protocol";
+
+const WORKER = path.resolve(__dirname, "../../../dist/worker.js");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-test-"));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = 'import { Value } from "backprop-stepper";\n';
+
+async function run(name: string, body: string, opts: Partial<RunOptions> = {}): Promise<{ outcome: RunOutcome; file: string; console: ConsoleMessage[] }> {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, body);
+  const console: ConsoleMessage[] = [];
+  const outcome = await runScript(file, {
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    maxNodes: 100_000,
+    workerPath: WORKER,
+    onConsole: (m) => console.push(m),
+    ...opts,
+  });
+  return { outcome, file, console };
+}
+
+function failure(outcome: RunOutcome) {
+  assert.ok(!outcome.ok, "the run failed");
+  return outcome.error;
+}
+
+describe("runner", function () {
+  this.timeout(20_000);
+
+  it("runs a script, keeps its console output in order and returns the last backward's trace", async () => {
+    const { outcome, console } = await run(
+      "ok.ts",
+      HEADER + 'const a = new Value(2, "a");\nconst b = a.mul(a).add(1);\nconsole.log("one");\nb.backward();\nconsole.log("two", a.grad);\n',
+    );
+    assert.ok(outcome.ok);
+    assert.deepStrictEqual(console.map((c) => c.text), ["one", "two 4"]);
+    assert.strictEqual(outcome.result.calls.length, 1);
+    const a = outcome.result.trace!.nodes.find((n) => n.label === "a")!;
+    assert.strictEqual(a.grad, 4);
+  });
+
+  it("reports a syntax error at its file, line and column", async () => {
+    const { outcome, file } = await run("syntax.ts", HEADER + "const a = new Value(1);\nconst b = a.mul(;\n");
+    const e = failure(outcome);
+    assert.strictEqual(e.kind, "syntax");
+    assert.deepStrictEqual(e.pos, { file, line: 3, column: 17 });
+    assert.match(e.message, /Unexpected ";"/);
+  });
+
+  it("reports a throw at the throwing line, with the user's frames", async () => {
+    const { outcome, file } = await run(
+      "throws.ts",
+      HEADER + "\nfunction check(v: Value): void {\n  if (v.data > 0) throw new Error(\"too big\");\n}\ncheck(new Value(3));\n",
+    );
+    const e = failure(outcome);
+    assert.strictEqual(e.kind, "runtime");
+    assert.strictEqual(e.message, "Error: too big");
+    assert.strictEqual(e.pos?.file, file);
+    assert.strictEqual(e.pos?.line, 4);
+    assert.deepStrictEqual(e.stack?.map((f) => f.line), [4, 6]);
+  });
+
+  it("reports a throw inside an imported file at that file's line", async () => {
+    fs.writeFileSync(path.join(dir, "helper.ts"), "export function boom(): never {\n  throw new RangeError(\"out of range\");\n}\n");
+    const { outcome } = await run("usesHelper.ts", 'import { boom } from "./helper";\n\nboom();\n');
+    const e = failure(outcome);
+    assert.strictEqual(e.message, "RangeError: out of range");
+    assert.strictEqual(path.basename(e.pos!.file), "helper.ts");
+    assert.strictEqual(e.pos!.line, 2);
+    assert.deepStrictEqual(e.stack!.map((f) => `${path.basename(f.file)}:${f.line}`), ["helper.ts:2", "usesHelper.ts:3"]);
+  });
+
+  it("runs a script that imports a file next to it", async () => {
+    fs.writeFileSync(path.join(dir, "data.ts"), "export const xs = [1, 2, 3];\n");
+    const { outcome } = await run("withData.ts", HEADER + 'import { xs } from "./data";\nconst s = xs.reduce((acc: Value, x) => acc.add(x), new Value(0, "s"));\ns.backward();\n');
+    assert.ok(outcome.ok);
+    assert.strictEqual(outcome.result.trace!.nodes.at(-1)!.data, 6);
+  });
+
+  it("reports a missing import at its line", async () => {
+    const { outcome, file } = await run("missing.ts", HEADER + 'import { xs } from "./nowhere";\nconsole.log(xs);\n');
+    const e = failure(outcome);
+    assert.strictEqual(e.kind, "import");
+    assert.deepStrictEqual(e.pos, { file, line: 2, column: 20 });
+    assert.match(e.message, /Could not resolve "\.\/nowhere"/);
+  });
+
+  it("stops an endless loop at the time limit and says how to raise it", async () => {
+    const started = Date.now();
+    const { outcome } = await run("endless.ts", "while (true) {}\n", { timeoutSeconds: 1 });
+    const e = failure(outcome);
+    assert.strictEqual(e.kind, "timeout");
+    assert.match(e.message, /stopped after 1 s/);
+    assert.match(e.hint!, /backpropStepper\.timeoutSeconds/);
+    assert.ok(Date.now() - started < 5000, "stopped promptly");
+  });
+
+  it("stops runaway memory at the memory limit and says how to raise it", async () => {
+    const { outcome } = await run("hungry.ts", "const keep: number[][] = [];\nwhile (true) keep.push(new Array(100000).fill(1));\n", { memoryMb: 64 });
+    const e = failure(outcome);
+    assert.strictEqual(e.kind, "memory");
+    assert.match(e.message, /memory limit of 64 MB/);
+    assert.match(e.hint!, /backpropStepper\.memoryMb/);
+  });
+
+  it("finishes with no backward calls when the script makes none", async () => {
+    const { outcome } = await run("nobackward.ts", HEADER + "new Value(1).add(2);\n");
+    assert.ok(outcome.ok);
+    assert.strictEqual(outcome.result.calls.length, 0);
+    assert.strictEqual(outcome.result.trace, undefined);
+  });
+
+  it("carries NaN and infinities through as data", async () => {
+    const { outcome } = await run(
+      "nan.ts",
+      HEADER + 'const a = new Value(-1, "a");\nconst z = new Value(0, "z");\nconst q = new Value(1, "one").div(z);\nq.label = "q";\na.log().add(q).backward();\n',
+    );
+    assert.ok(outcome.ok);
+    const nodes = new Map(outcome.result.trace!.nodes.map((n) => [n.label, n]));
+    assert.ok(Number.isNaN(outcome.result.trace!.nodes.at(-1)!.data), "log(-1) + 1/0 is NaN");
+    assert.strictEqual(nodes.get("q")!.data, Infinity);
+    assert.strictEqual(nodes.get("z")!.grad, -Infinity);
+    assert.strictEqual(nodes.get("a")!.grad, -1);
+    assert.ok(Number.isNaN(outcome.result.calls[0].loss));
+  });
+
+  it("summarises a graph above the node cap instead of sending it", async () => {
+    const { outcome } = await run("big.ts", HEADER + "let s = new Value(0);\nfor (let i = 0; i < 500; i++) s = s.add(i);\ns.backward();\n", { maxNodes: 100 });
+    assert.ok(outcome.ok);
+    assert.strictEqual(outcome.result.trace, undefined);
+    assert.deepStrictEqual(outcome.result.tooBig, { nodeCount: 1001, maxNodes: 100 });
+  });
+
+  it("stops when cancelled", async () => {
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const { outcome } = await run("cancelled.ts", "while (true) {}\n", { signal: abort.signal });
+    assert.strictEqual(failure(outcome).kind, "cancelled");
+  });
+});
