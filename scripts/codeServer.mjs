@@ -131,7 +131,9 @@ function killTree(pid, signal) {
  * @param {boolean} [o.keepTemp=false] leave the temp dirs behind on stop (for debugging)
  * @param {boolean} [o.gallery=false] let the workbench query the extension gallery (open-vsx); off by
  *   default: the machines have no network, and the failed look-ups only add errors to the log
- * @returns {Promise<{ port: number, baseUrl: string, userDataDir: string, extensionsDir: string, pid: number, logs: string[], stop: () => Promise<void> }>}
+ * @returns {Promise<{ port: number, baseUrl: string, userDataDir: string, extensionsDir: string, pid: number,
+ *   logs: string[], stop: () => Promise<void>, exited: Promise<{ code: number|null, signal: string|null }> }>}
+ *   logs: code-server's output lines (the last 5000); exited: settles when code-server ends
  */
 export async function startCodeServer({
   workspace, trust = true, port, settings, extraArgs = [], onLog, startTimeoutMs = 60000, keepTemp = false, gallery = false,
@@ -232,7 +234,7 @@ export async function startCodeServer({
       if (!keepTemp) rmSync(tmp, { recursive: true, force: true });
     };
 
-    if (ready) return { port: p, baseUrl, userDataDir, extensionsDir, pid: child.pid, logs, stop };
+    if (ready) return { port: p, baseUrl, userDataDir, extensionsDir, pid: child.pid, logs, stop, exited: exitPromise };
 
     const addrInUse = logs.some((l) => l.includes("EADDRINUSE"));
     if (exited && addrInUse && attempt < maxAttempts) {

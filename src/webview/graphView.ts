@@ -7,8 +7,19 @@ import type { Stepper } from "./stepper";
 import { fmt } from "./format";
 import { themeColor } from "./dom";
 
-const COLUMN_GAP = 118;
-const ROW_GAP = 78;
+const VALUE_W = 150;
+const VALUE_H = 60;
+const OP_W = 44;
+const GAP = 50;
+const ROW_GAP = 84;
+/** below this zoom the labels are too small to read: pan instead */
+const MIN_READABLE_ZOOM = 0.8;
+
+/** x of a layout column: values sit in even columns, op nodes in the odd ones between them */
+function columnX(c: number): number {
+  const pair = VALUE_W + OP_W + 2 * GAP;
+  return Math.floor(c / 2) * pair + (c % 2 ? VALUE_W / 2 + GAP + OP_W / 2 : 0);
+}
 
 export interface GraphCallbacks {
   onHover(id: number | undefined, at: { x: number; y: number }): void;
@@ -36,18 +47,18 @@ export class GraphView {
     });
     const elements: cytoscape.ElementDefinition[] = [];
     for (const n of trace.nodes) {
-      const x = column.get(n.id)! * COLUMN_GAP;
+      const col = column.get(n.id)!;
       elements.push({
         group: "nodes",
         data: { id: `v${n.id}`, value: n.id, text: "" },
-        position: { x, y: row.get(n.id)! * ROW_GAP },
+        position: { x: columnX(col), y: row.get(n.id)! * ROW_GAP },
         classes: ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : ""].join(" ").trim(),
       });
       if (n.children.length === 0) continue;
       elements.push({
         group: "nodes",
         data: { id: `o${n.id}`, value: n.id, text: n.op },
-        position: { x: x - COLUMN_GAP, y: row.get(`op:${n.id}`)! * ROW_GAP },
+        position: { x: columnX(col - 1), y: row.get(`op:${n.id}`)! * ROW_GAP },
         classes: "op",
       });
       elements.push({ group: "edges", data: { id: `r${n.id}`, source: `o${n.id}`, target: `v${n.id}`, text: "" }, classes: "out" });
@@ -72,11 +83,17 @@ export class GraphView {
     this.fit();
   }
 
+  /** the whole graph when its text stays readable; else readable size, showing the root's end */
   fit(): void {
     this.cy.fit(undefined, 24);
     if (this.cy.zoom() > 1.25) {
       this.cy.zoom(1.25);
       this.cy.center();
+    } else if (this.cy.zoom() < MIN_READABLE_ZOOM) {
+      // the pass starts at the root: show it at the right edge, the rest pans into view as it steps
+      const root = this.cy.getElementById(`v${this.trace.root}`).position();
+      const z = MIN_READABLE_ZOOM;
+      this.cy.viewport({ zoom: z, pan: { x: this.cy.width() - 24 - (root.x + VALUE_W / 2) * z, y: this.cy.height() / 2 - root.y * z } });
     }
   }
 
@@ -106,7 +123,7 @@ export class GraphView {
         n.children.forEach((_, i) => {
           const edge = this.cy.getElementById(`e${n.id}_${i}`);
           edge.toggleClass("current", isCurrent);
-          edge.data("text", isCurrent ? `local ${fmt(step!.updates[i].local)}` : "");
+          edge.data("text", isCurrent ? `∂ ${fmt(step!.updates[i].local)}` : "");
         });
       }
     });
@@ -149,8 +166,8 @@ export class GraphView {
         selector: "node.value",
         style: {
           shape: "round-rectangle",
-          width: 132,
-          height: 54,
+          width: VALUE_W,
+          height: VALUE_H,
           "background-color": node,
           "border-width": 1,
           "border-color": border,
@@ -159,7 +176,7 @@ export class GraphView {
           "text-valign": "center",
           "text-halign": "center",
           "font-family": mono,
-          "font-size": 11,
+          "font-size": 13,
           "line-height": 1.25,
           color: fg,
         },
@@ -174,8 +191,8 @@ export class GraphView {
         selector: "node.op",
         style: {
           shape: "ellipse",
-          width: 34,
-          height: 34,
+          width: OP_W,
+          height: OP_W,
           "background-color": bg,
           "border-width": 1,
           "border-color": border,
@@ -183,7 +200,7 @@ export class GraphView {
           "text-valign": "center",
           "text-halign": "center",
           "font-family": mono,
-          "font-size": 12,
+          "font-size": 13,
           color: fg,
         },
       },
@@ -199,7 +216,7 @@ export class GraphView {
           "curve-style": "bezier",
           label: "data(text)",
           "font-family": mono,
-          "font-size": 10,
+          "font-size": 12,
           color: accent,
           "text-background-color": bg,
           "text-background-opacity": 1,

@@ -35,10 +35,10 @@ const post = (msg: FromWebview) => vscode.postMessage(msg);
 const status = el("span", { class: "status", id: "status" });
 const position = el("span", { class: "position", id: "position" });
 const controls = {
-  reset: button("⏮ Reset", "Back to the start of the pass (Home)", "reset", () => go((s) => s.reset())),
+  reset: button("Reset", "Back to the start of the pass (Home)", "reset", () => go((s) => s.reset())),
   back: button("◀ Back", "Undo the last step (←)", "back", () => go((s) => s.back())),
   step: button("Step ▶", "Run the next node's local backward (→ or Space)", "step", () => go((s) => s.step())),
-  cont: button("Continue ⏭", "Run the pass to the end (End)", "continue", () => go((s) => s.goTo(s.total))),
+  cont: button("Continue ▶▶", "Run the pass to the end (End)", "continue", () => go((s) => s.goTo(s.total))),
   play: button("Play", "Step automatically (P)", "play", () => togglePlay()),
   fit: button("Fit", "Fit the graph to the panel (F)", "fit", () => graph?.fit()),
 };
@@ -220,12 +220,13 @@ function renderDetails(s: Stepper): void {
     );
   });
   const title = s.done ? `Step ${s.position} of ${s.total} (done)` : `Step ${s.position} of ${s.total}`;
+  const done = s.done ? el("p", { class: "muted" }, "Every node has passed its grad on: these are the final grads.") : "";
   details.replaceChildren(
     el("h3", {}, title),
     el("p", {}, el("span", { class: "name" }, name), ` = ${node.op}(${node.children.map((c) => nameOf(nodes.get(c)!)).join(", ")}) = ${fmt(node.data)}, its grad ${fmt(step.upstream)}`),
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),
     el("ul", { class: "updates" }, ...lines),
-    s.done ? el("p", { class: "muted" }, "Every node has passed its grad on: these are the final grads.") : null,
+    done,
   );
 }
 
