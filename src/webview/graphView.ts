@@ -129,13 +129,16 @@ export class GraphView {
     });
   }
 
-  /** centres the view on a node if it is outside the visible area */
+  /** pans so a step's node and its children are in view, when some of them are not */
   reveal(id: number): void {
-    const node = this.cy.getElementById(`v${id}`);
-    if (node.empty()) return;
-    const bb = node.renderedBoundingBox({});
+    const n = this.byId.get(id);
+    if (!n) return;
+    let eles = this.cy.getElementById(`v${id}`).union(this.cy.getElementById(`o${id}`));
+    for (const c of n.children) eles = eles.union(this.cy.getElementById(`v${c}`));
+    const bb = eles.renderedBoundingBox({});
     if (bb.x1 < 0 || bb.y1 < 0 || bb.x2 > this.cy.width() || bb.y2 > this.cy.height()) {
-      this.cy.animate({ center: { eles: node } }, { duration: 200 });
+      this.cy.stop();
+      this.cy.animate({ center: { eles } }, { duration: 200 });
     }
   }
 

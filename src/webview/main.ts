@@ -215,7 +215,7 @@ function renderDetails(s: Stepper): void {
       "li",
       {},
       el("span", { class: "name" }, nameOf(child)),
-      `: local d${name}/d${nameOf(child)} = ${fmt(u.local)}; grad ${fmt(u.before)} + ${fmt(u.local)} × ${fmt(step.upstream)} = `,
+      `: local ∂${wrap(name)}/∂${wrap(nameOf(child))} = ${fmt(u.local)}; grad ${fmt(u.before)} + ${fmt(u.local)} × ${fmt(step.upstream)} = `,
       el("strong", {}, fmt(u.after)),
     );
   });
@@ -228,6 +228,11 @@ function renderDetails(s: Stepper): void {
     el("ul", { class: "updates" }, ...lines),
     done,
   );
+}
+
+/** a name inside ∂a/∂b: in parentheses when it is an expression such as "x1*w1 + b" */
+function wrap(name: string): string {
+  return /^[\w#.]+$/.test(name) ? name : `(${name})`;
 }
 
 // ---- hover and click ----
@@ -245,7 +250,7 @@ function hover(id: number | undefined, at: { x: number; y: number }): void {
     `grad now: ${fmt(stepper.grad(id), 8)}`,
     `grad at the end: ${fmt(n.grad, 8)}`,
   ];
-  if (step) for (const u of step.updates) lines.push(`local d/d${nameOf(nodes.get(u.child)!)}: ${fmt(u.local, 8)}`);
+  if (step) for (const u of step.updates) lines.push(`local ∂/∂${wrap(nameOf(nodes.get(u.child)!))}: ${fmt(u.local, 8)}`);
   if (n.module) lines.push(`made by: ${n.module}`);
   if (n.loc) lines.push(`created at line ${n.loc.line} (click to go there)`);
   tooltip.replaceChildren(...lines.map((l, i) => el("div", { class: i === 0 ? "title" : "" }, l)));
