@@ -2,6 +2,7 @@
 // plus the tests and benchmarks (node/cjs) so mocha runs plain javascript.
 import * as esbuild from "esbuild";
 import { readdirSync, statSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 const production = process.argv.includes("--production");
@@ -30,6 +31,8 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: ["vscode"] },
+  // loaded by the typescript server, which hands it the typescript module
+  { ...node, entryPoints: { tsPlugin: "src/tsPlugin/index.ts" }, outdir: "dist", external: ["typescript"] },
   // esbuild is the transpiler; it ships a native binary, so it stays a runtime dependency, not bundled
   { ...node, entryPoints: { worker: "src/runner/worker.ts", cli: "src/cli/main.ts" }, outdir: "dist", external: ["esbuild"] },
   {
@@ -49,7 +52,7 @@ if (!production) {
   // tests and benchmarks: one file each, keeping their folder layout under out/
   const tests = [...tsFiles("test"), ...tsFiles("bench")].filter((f) => !f.includes("fixtures"));
   if (tests.length) {
-    builds.push({ ...node, entryPoints: tests, outdir: "out", outbase: ".", external: ["vscode", "esbuild", "playwright-core", "mocha"] });
+    builds.push({ ...node, entryPoints: tests, outdir: "out", outbase: ".", external: ["vscode", "esbuild", "playwright-core", "mocha", "typescript"] });
   }
 }
 
@@ -57,9 +60,17 @@ if (!watch) {
   rmSync("out", { recursive: true, force: true });
 }
 
+/** the engine's declarations, which the typescript server plugin serves for "backprop-stepper" */
+function engineTypes() {
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "src/engine/tsconfig.types.json"], { stdio: "inherit" });
+  if (tsc.status !== 0) throw new Error("the engine's declarations did not build");
+}
+
 if (watch) {
+  engineTypes();
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log("[watch] build started");
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  engineTypes();
 }

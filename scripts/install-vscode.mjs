@@ -54,9 +54,9 @@ function npmEnv() {
   const env = { ...process.env };
   // when started from `npm run`, npm exports its own settings (prefix, local_prefix, ...) as
   // npm_config_*; they would point the nested installs back at the repo, so drop them all
-  // except the ones a user or CI sets on purpose for the registry.
+  // except the ones that say where the registry, the cache and the Node headers are.
   for (const k of Object.keys(env)) {
-    if (/^npm_(config|package|lifecycle)_/i.test(k) && !/^npm_config_(registry|cafile|strict_ssl|proxy|https_proxy|noproxy)$/i.test(k)) delete env[k];
+    if (/^npm_(config|package|lifecycle)_/i.test(k) && !/^npm_config_(registry|cafile|strict_ssl|proxy|https_proxy|noproxy|cache|userconfig|globalconfig|node_gyp|nodedir)$/i.test(k)) delete env[k];
   }
   Object.assign(env, {
     npm_config_yes: "true", // a nested npx would otherwise ask (the user .npmrc here sets yes=false)

@@ -1,0 +1,93 @@
+// end to end, as a person would: a real vs code (code-server) in chromium, the command palette,
+// Visualize Backprop on examples/neuron.ts, Step until the pass is done, the grads read off the panel.
+import * as assert from "node:assert";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchChromium, startCodeServer, workbenchUrl } from "../../scripts/codeServer.mjs";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const RESULTS = join(REPO, "test-results");
+
+/** the frame of the webview whose page has `selector` (webviews nest an iframe in an iframe) */
+async function webviewFrame(page, selector, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview frame with ${selector}`);
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await page.keyboard.type(title);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
+  await page.keyboard.press("Enter");
+}
+
+describe("end to end in a real VS Code", function () {
+  this.timeout(180_000);
+  let server, browser, page, workspace;
+
+  before(async () => {
+    workspace = mkdtempSync(join(tmpdir(), "bps-e2e-"));
+    cpSync(join(REPO, "examples"), workspace, { recursive: true });
+    server = await startCodeServer({ workspace });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(workbenchUrl({ baseUrl: server.baseUrl, workspace, extensionDevelopmentPath: REPO }));
+    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it("palette -> Visualize Backprop -> Step until done shows x1.grad = -1.5 and w1.grad = 1", async () => {
+    // open neuron.ts with quick open
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+    await page.keyboard.type("neuron.ts");
+    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="neuron.ts"]');
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('.tab[aria-label*="neuron.ts"]');
+
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#step");
+    await panel.waitForSelector('#values tr[data-label="x1"]');
+    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 0 of 5");
+
+    let steps = 0;
+    while (await panel.isEnabled("#step")) {
+      await panel.click("#step");
+      steps++;
+      assert.ok(steps <= 5, "five steps finish the pass");
+    }
+    assert.strictEqual(steps, 5);
+    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 5 of 5");
+    const grad = async (label) => (await panel.textContent(`#values tr[data-label="${label}"] .grad`)).trim();
+    assert.strictEqual(await grad("x1"), "-1.5");
+    assert.strictEqual(await grad("w1"), "1");
+    assert.strictEqual(await grad("x2"), "0.5");
+    assert.strictEqual(await grad("w2"), "0");
+
+    // step back undoes the last step: x1*w1's children return to 0
+    await panel.click("#back");
+    assert.strictEqual(await grad("x1"), "0");
+    await panel.click("#continue");
+    assert.strictEqual(await grad("x1"), "-1.5");
+
+    // a screenshot of the panel mid-pass, to look at
+    mkdirSync(RESULTS, { recursive: true });
+    await panel.click("#back");
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
+  });
+});
