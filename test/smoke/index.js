@@ -27,6 +27,21 @@ function run() {
       assert.match(text, /smoke probe/);
     }),
   );
+  suite.addTest(
+    new Mocha.Test("the built-in TypeScript server reports a type error", async function () {
+      this.timeout(60000);
+      const [uri] = await vscode.workspace.findFiles("typed.ts");
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const deadline = Date.now() + 55000;
+      let diags = [];
+      while (Date.now() < deadline) {
+        diags = vscode.languages.getDiagnostics(uri);
+        if (diags.length) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(diags.some((d) => d.source === "ts" && /not assignable to type 'number'/.test(d.message)), JSON.stringify(diags));
+    }),
+  );
   const expectTrusted = !process.env.SMOKE_EXPECT_UNTRUSTED; // set it when running with --untrusted
   suite.addTest(
     new Mocha.Test(`the workspace is ${expectTrusted ? "trusted" : "untrusted (restricted mode)"}`, () => {
