@@ -105,9 +105,11 @@ function descendants(pid) {
   return out;
 }
 
-function killTree(pid, signal) {
-  // the process group (code-server is its leader) and anything that left it (setsid'd terminals)
-  const pids = descendants(pid);
+/**
+ * Signals the process group of `pid` (code-server is its leader) and `pids` (its descendants, taken
+ * while it was alive: they include any that left the group, e.g. setsid'd terminal shells).
+ */
+function killTree(pid, signal, pids = descendants(pid)) {
   try {
     process.kill(-pid, signal);
   } catch {}
@@ -116,6 +118,7 @@ function killTree(pid, signal) {
       process.kill(p, signal);
     } catch {}
   }
+  return pids;
 }
 
 /**
@@ -205,14 +208,16 @@ export async function startCodeServer({
         }
       });
     }
-    const killOnExit = () => killTree(child.pid, "SIGKILL");
+    const killOnExit = () => exited || killTree(child.pid, "SIGKILL");
     process.on("exit", killOnExit);
 
     const baseUrl = `http://127.0.0.1:${p}`;
     const deadline = Date.now() + startTimeoutMs;
     let ready = false;
     while (!exited && Date.now() < deadline) {
-      if ((await httpStatus(`${baseUrl}/healthz`)) === 200) {
+      // ours, not another server already on that port: code-server says where it listens
+      const listening = logs.some((l) => l.includes(`listening on ${baseUrl}/`));
+      if (listening && (await httpStatus(`${baseUrl}/healthz`)) === 200) {
         ready = true;
         break;
       }
@@ -220,30 +225,28 @@ export async function startCodeServer({
     }
 
     let stopped = false;
-    const stop = async () => {
+    const stop = async ({ removeTemp = !keepTemp } = {}) => {
       if (stopped) return;
       stopped = true;
       if (!exited) {
-        killTree(child.pid, "SIGTERM");
-        const t = setTimeout(() => killTree(child.pid, "SIGKILL"), 5000);
+        const tree = killTree(child.pid, "SIGTERM");
+        const t = setTimeout(() => killTree(child.pid, "SIGKILL", tree), 5000);
         await exitPromise;
         clearTimeout(t);
+        killTree(child.pid, "SIGKILL", tree); // stragglers that outlived the leader
       }
-      killTree(child.pid, "SIGKILL"); // stragglers that outlived the leader
       process.off("exit", killOnExit);
-      if (!keepTemp) rmSync(tmp, { recursive: true, force: true });
+      if (removeTemp) rmSync(tmp, { recursive: true, force: true });
     };
 
-    if (ready) return { port: p, baseUrl, userDataDir, extensionsDir, pid: child.pid, logs, stop, exited: exitPromise };
+    if (ready) return { port: p, baseUrl, userDataDir, extensionsDir, pid: child.pid, logs, stop: () => stop(), exited: exitPromise };
 
     const addrInUse = logs.some((l) => l.includes("EADDRINUSE"));
     if (exited && addrInUse && attempt < maxAttempts) {
-      await stop().catch(() => {});
-      mkdirSync(join(userDataDir, "User"), { recursive: true });
+      await stop({ removeTemp: false }).catch(() => {});
       continue; // somebody took the port between freePort() and the bind: try another
     }
-    keepTemp = true; // keep the logs dir for a look
-    await stop();
+    await stop({ removeTemp: false }); // keep the user-data-dir (logs) for a look
     const why = exited ? `exited (code ${exited.code}, signal ${exited.signal})` : `did not answer ${baseUrl}/healthz within ${startTimeoutMs / 1000} s`;
     throw new Error(`code-server ${why}\n--- code-server output ---\n${logs.slice(-60).join("\n")}\n--- temp dir kept: ${tmp}`);
   }

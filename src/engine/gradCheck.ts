@@ -6,8 +6,8 @@
 // so the check through it agrees by construction and cannot catch a wrong local: such leaves
 // are reported with linearized = true.
 
-import type { Value } from "./value";
-import { CUSTOM, LEAF, POW, evalOp } from "./ops";
+import type { ManualOp, Value } from "./value";
+import { CUSTOM, LEAF, POW, evalOp, type PowExponent } from "./ops";
 import { topoOrder } from "./topo";
 import { chainRule } from "./backward";
 
@@ -33,16 +33,12 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
   const order = topoOrder(root);
   const n = order.length;
 
-  // analytic: a fresh pass gives d(root)/d(v) in v._flow whatever the stored grads were;
+  // analytic: a fresh pass gives d(root)/d(v) as its flow whatever the stored grads were;
   // the pass also adds to grads, so they are put back afterwards
   const saved = new Float64Array(n);
   for (let i = 0; i < n; i++) saved[i] = order[i].grad;
-  chainRule(root, order, false);
-  const analytic = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    analytic[i] = order[i]._flow;
-    order[i].grad = saved[i];
-  }
+  const analytic = chainRule(root, order, false).flow.slice(0, n);
+  for (let i = 0; i < n; i++) order[i].grad = saved[i];
 
   // children as positions in order, for the forward re-runs
   const pos = new Map<Value, number>();
@@ -101,7 +97,7 @@ function evalNode(v: Value, ks: readonly number[], vals: Float64Array, flags: { 
   const code = v._code;
   if (code === LEAF) return v.data;
   if (code === CUSTOM) {
-    const ext = v._ext!;
+    const ext = v._ext as ManualOp;
     if (ks.length === 0) return v.data;
     const xs = ks.map((k) => vals[k]);
     if (ext.forward !== null) return ext.forward(xs);
@@ -115,5 +111,5 @@ function evalNode(v: Value, ks: readonly number[], vals: Float64Array, flags: { 
   }
   const x = vals[ks[0]];
   const y = ks.length > 1 ? vals[ks[1]] : 0;
-  return evalOp(code, x, y, code === POW ? v._lb : 0);
+  return evalOp(code, x, y, code === POW ? (v._ext as PowExponent).k : 0);
 }

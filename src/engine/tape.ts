@@ -15,6 +15,8 @@ export interface Tape {
   readonly upstream: Float64Array;
   /** one per update: the child's grad just before the update */
   readonly before: Float64Array;
+  /** one per update: the local derivative the update used */
+  readonly local: Float64Array;
 }
 
 /** the steps of a pass, in the order backward ran them (reverse topological, nodes with children only) */
@@ -26,13 +28,13 @@ export function tapeSteps(order: readonly Value[], tape: Tape): TraceStep[] {
     const v = order[i];
     const xs = v.children;
     if (xs.length === 0) continue;
-    const ls = v.locals;
     const up = tape.upstream[s++];
     const updates: TraceUpdate[] = [];
     for (let j = 0; j < xs.length; j++) {
-      const before = tape.before[e++];
+      const before = tape.before[e];
+      const local = tape.local[e++];
       // the same arithmetic as the pass did (grad += local * flow), so after is bit-identical to it
-      updates.push({ child: xs[j].id, local: ls[j], before, after: before + ls[j] * up });
+      updates.push({ child: xs[j].id, local, before, after: before + local * up });
     }
     steps.push({ node: v.id, upstream: up, updates });
   }

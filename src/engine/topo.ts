@@ -2,7 +2,8 @@
 // iterative with an explicit stack (a million-node chain would overflow recursion), and an
 // integer visit mark per sort instead of a Set (no hashing, no per-sort allocation per node).
 
-import type { Value } from "./value";
+import type { ManualOp, Value } from "./value";
+import { CUSTOM } from "./ops";
 
 let epoch = 0;
 
@@ -18,10 +19,12 @@ export function topoOrder(root: Value): Value[] {
   while (sp > 0) {
     const v = stack[sp - 1];
     const i = next[sp - 1];
-    const ext = v._ext;
     let c: Value | null;
-    if (ext === null) c = i === 0 ? v._a : i === 1 ? v._b : null;
-    else c = i < ext.children.length ? ext.children[i] : null;
+    if (v._code !== CUSTOM) c = i === 0 ? v._a : i === 1 ? v._b : null;
+    else {
+      const xs = (v._ext as ManualOp).children;
+      c = i < xs.length ? xs[i] : null;
+    }
     if (c === null) {
       sp--;
       order.push(v);

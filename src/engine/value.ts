@@ -1,7 +1,8 @@
-// a scalar that remembers how it was made: its op, its ordered children and, for each child,
-// the local derivative d(this)/d(child) taken at forward time, so a stepper can show them.
+// a scalar that remembers how it was made: its op and its ordered children. the local derivative
+// d(this)/d(child) of each child follows from the op and the data (ops.ts localOf), so the stepper
+// can show it; a hand-written op (manualGrad) keeps the locals it was given.
 
-import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, powName, sigmoid } from "./ops";
+import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, localOf, powName, sigmoid, type PowExponent } from "./ops";
 import { currentModule } from "./moduleScope";
 import { backward } from "./backward";
 
@@ -27,7 +28,8 @@ let nextId = 1;
 
 export class Value {
   // every field is set in the constructor, in one order, so all values share one hidden class.
-  // ops keep up to two children in _a/_b (with locals _la/_lb) instead of arrays: fewer objects per node.
+  // ops keep up to two children in _a/_b instead of an array, and no closure: few, small objects
+  // per node, because garbage collection of a training loop's graphs is what costs the most.
   /** increasing integer, never reused in a process: the node id in traces and the panel */
   declare readonly id: number;
   declare data: number;
@@ -43,15 +45,10 @@ export class Value {
   declare _a: Value | null;
   /** @internal second child */
   declare _b: Value | null;
-  /** @internal d(this)/d(_a) */
-  declare _la: number;
-  /** @internal d(this)/d(_b); for pow, which has one child, the exponent */
-  declare _lb: number;
-  /** @internal hand-written op record, null for built-in ops */
-  declare _ext: ManualOp | null;
-  /** @internal upstream gradient d(root)/d(this) within the current backward pass */
-  declare _flow: number;
-  /** @internal visit mark of the last topological sort that reached this value */
+  /** @internal pow's exponent, or a hand-written op's record; null for other ops */
+  declare _ext: PowExponent | ManualOp | null;
+  /** @internal visit mark of the last topological sort that reached this value (>0), or, during a
+   * backward pass, -1 - (its position in the pass's order), where the pass keeps its upstream gradient */
   declare _mark: number;
 
   constructor(data: number, label = "") {
@@ -64,10 +61,7 @@ export class Value {
     this._code = LEAF;
     this._a = null;
     this._b = null;
-    this._la = 0;
-    this._lb = 0;
     this._ext = null;
-    this._flow = 0;
     this._mark = 0;
   }
 
@@ -75,45 +69,50 @@ export class Value {
   get op(): string {
     const c = this._code;
     if (c === CUSTOM) return (this._ext as ManualOp).name;
-    if (c === POW) return powName(this._lb);
+    if (c === POW) return powName((this._ext as PowExponent).k);
     return OP_NAMES[c];
   }
 
   /** the inputs in order; a value used twice appears twice (a.mul(a) has children [a, a]) */
   get children(): readonly Value[] {
-    if (this._ext !== null) return this._ext.children;
+    if (this._code === CUSTOM) return (this._ext as ManualOp).children;
     const a = this._a;
     if (a === null) return NO_VALUES;
     const b = this._b;
     return b === null ? [a] : [a, b];
   }
 
-  /** d(this)/d(child) for each child, in child order, as recorded at forward time */
+  /** d(this)/d(child) for each child, in child order, at the current data (what backward would use) */
   get locals(): readonly number[] {
-    if (this._ext !== null) return this._ext.locals;
-    if (this._a === null) return NO_NUMBERS;
-    return this._b === null ? [this._la] : [this._la, this._lb];
+    const c = this._code;
+    if (c === CUSTOM) return (this._ext as ManualOp).locals;
+    const a = this._a;
+    if (a === null) return NO_NUMBERS;
+    const b = this._b;
+    const k = c === POW ? (this._ext as PowExponent).k : 0;
+    const y = b === null ? 0 : b.data;
+    const la = localOf(c, 0, this.data, a.data, y, k);
+    return b === null ? [la] : [la, localOf(c, 1, this.data, a.data, y, k)];
   }
 
   add(other: Value | number): Value {
     const b = lift(other);
-    return node(ADD, this.data + b.data, this, b, 1, 1);
+    return node(ADD, this.data + b.data, this, b);
   }
 
   sub(other: Value | number): Value {
     const b = lift(other);
-    return node(SUB, this.data - b.data, this, b, 1, -1);
+    return node(SUB, this.data - b.data, this, b);
   }
 
   mul(other: Value | number): Value {
     const b = lift(other);
-    return node(MUL, this.data * b.data, this, b, b.data, this.data);
+    return node(MUL, this.data * b.data, this, b);
   }
 
   div(other: Value | number): Value {
     const b = lift(other);
-    const y = b.data;
-    return node(DIV, this.data / y, this, b, 1 / y, -this.data / (y * y));
+    return node(DIV, this.data / b.data, this, b);
   }
 
   /** other - this, for a number on the left (2 - x) */
@@ -128,39 +127,34 @@ export class Value {
 
   /** this ** k for a constant exponent k */
   pow(k: number): Value {
-    const x = this.data;
-    const v = node(POW, Math.pow(x, k), this, null, k * Math.pow(x, k - 1), 0);
-    v._lb = k; // pow has one child, so the second slot keeps the exponent for op and gradCheck
+    const v = node(POW, Math.pow(this.data, k), this, null);
+    v._ext = { k };
     return v;
   }
 
   neg(): Value {
-    return node(NEG, -this.data, this, null, -1, 0);
+    return node(NEG, -this.data, this, null);
   }
 
   exp(): Value {
-    const e = Math.exp(this.data);
-    return node(EXP, e, this, null, e, 0);
+    return node(EXP, Math.exp(this.data), this, null);
   }
 
   log(): Value {
-    const x = this.data;
-    return node(LOG, Math.log(x), this, null, 1 / x, 0);
+    return node(LOG, Math.log(this.data), this, null);
   }
 
   tanh(): Value {
-    const t = Math.tanh(this.data);
-    return node(TANH, t, this, null, 1 - t * t, 0);
+    return node(TANH, Math.tanh(this.data), this, null);
   }
 
   relu(): Value {
     const x = this.data;
-    return node(RELU, x < 0 ? 0 : x, this, null, x > 0 ? 1 : 0, 0);
+    return node(RELU, x < 0 ? 0 : x, this, null);
   }
 
   sigmoid(): Value {
-    const s = sigmoid(this.data);
-    return node(SIGMOID, s, this, null, s * (1 - s), 0);
+    return node(SIGMOID, sigmoid(this.data), this, null);
   }
 
   /** grad of this := grad + 1, then the chain rule in reverse topological order; grads accumulate like pytorch */
@@ -184,13 +178,11 @@ export function lift(x: Value | number): Value {
   return typeof x === "number" ? new Value(x) : x;
 }
 
-function node(code: number, data: number, a: Value, b: Value | null, la: number, lb: number): Value {
+function node(code: number, data: number, a: Value, b: Value | null): Value {
   const v = new Value(data);
   v._code = code;
   v._a = a;
   v._b = b;
-  v._la = la;
-  v._lb = lb;
   return v;
 }
 

@@ -97,7 +97,7 @@ export function layout(input: LayoutInput): Layout {
       const bary = new Map<number | string, number>();
       for (const key of cols[c]) {
         const ns = (neighbours.get(key) ?? []).filter((n) => colOf(n) !== c);
-        bary.set(key, ns.length ? ns.reduce((s, n) => s + row.get(n)!, 0) / ns.length : row.get(key)!);
+        bary.set(key, ns.length ? ns.reduce<number>((s, n) => s + row.get(n)!, 0) / ns.length : row.get(key)!);
       }
       cols[c].sort((a, b) => bary.get(a)! - bary.get(b)!);
       cols[c].forEach((key, i) => row.set(key, i - (cols[c].length - 1) / 2));
@@ -111,7 +111,7 @@ export function layout(input: LayoutInput): Layout {
       if (col.length === 0) continue;
       const want = col.map((key) => {
         const ns = (neighbours.get(key) ?? []).filter((n) => colOf(n) !== c);
-        return ns.length ? ns.reduce((s, n) => s + row.get(n)!, 0) / ns.length : row.get(key)!;
+        return ns.length ? ns.reduce<number>((s, n) => s + row.get(n)!, 0) / ns.length : row.get(key)!;
       });
       const placed: number[] = [];
       want.forEach((w, i) => placed.push(i === 0 ? w : Math.max(w, placed[i - 1] + 1)));

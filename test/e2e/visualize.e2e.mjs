@@ -87,7 +87,7 @@ describe("end to end in a real VS Code", function () {
     // a screenshot of the panel mid-pass, to look at
     mkdirSync(RESULTS, { recursive: true });
     await panel.click("#back");
-    await page.waitForTimeout(400);
+    await page.waitForTimeout(1500);
     await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
   });
 });

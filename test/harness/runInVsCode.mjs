@@ -22,6 +22,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, inspect, parseArgs } from "node:util";
 import { launchChromium, startCodeServer, workbenchUrl } from "../../scripts/codeServer.mjs";
+import { ensureVsCode, isInstalled } from "../../scripts/install-vscode.mjs";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const t0 = Date.now();
@@ -63,6 +64,15 @@ const timeoutSec = Number(opts.timeout);
 if (!(timeoutSec > 0)) usage(`bad --timeout ${opts.timeout}`);
 const settings = opts.settings ? JSON.parse(readFileSync(resolve(opts.settings), "utf8")) : undefined;
 
+if (!isInstalled()) {
+  try {
+    ensureVsCode(); // first run on this machine (CI runs scripts/install-vscode.mjs beforehand)
+  } catch (e) {
+    console.error(`[runInVsCode] installing the test VS Code failed: ${e.message}`);
+    process.exit(1);
+  }
+}
+
 // a private copy of the workspace, named like the original
 const wsRoot = mkdtempSync(join(tmpdir(), "vscode-test-ws-"));
 const workspace = join(wsRoot, basename(workspaceSrc));
@@ -102,7 +112,8 @@ function printHostLine(type, args) {
     else if ((m = /^\s*(\d+) failing\b/.exec(line))) failing = Number(m[1]);
     else if ((m = /^\s*(\d+) pending\b/.exec(line))) pending = Number(m[1]);
   }
-  (type === "error" ? process.stderr : process.stdout).write(text.endsWith("\n") ? text : text + "\n");
+  // all to stdout, errors too: one stream keeps the order of the lines
+  process.stdout.write(text.endsWith("\n") ? text : text + "\n");
 }
 
 async function cleanup() {
@@ -120,10 +131,11 @@ async function finish(code, message) {
   await cleanup();
   if (code === 0 && !opts.keep) rmSync(wsRoot, { recursive: true, force: true });
   else say(`workspace copy kept: ${workspace}`);
+  say(`exit ${code} after ${elapsed()}`);
   if (passing !== null || failing !== null) {
+    // last line, in the plain "N passed, N failed" form CI summaries read
     console.log(`vscode: ${passing ?? 0} passed, ${failing ?? 0} failed${pending ? `, ${pending} skipped` : ""}`);
   }
-  say(`exit ${code} after ${elapsed()}`);
   process.exit(code);
 }
 

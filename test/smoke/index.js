@@ -30,7 +30,9 @@ function run() {
   suite.addTest(
     new Mocha.Test("the built-in TypeScript server reports a type error", async function () {
       this.timeout(60000);
-      const [uri] = await vscode.workspace.findFiles("typed.ts");
+      // written here, not shipped: a .ts file with a type error in the repo would fail its typecheck
+      const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, "typed.ts");
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('const answer: number = "forty-two";\nexport { answer };\n'));
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
       const deadline = Date.now() + 55000;
       let diags = [];

@@ -1,2 +1,0 @@
-const answer: number = "forty-two";
-export { answer };
