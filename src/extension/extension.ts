@@ -26,11 +26,11 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   context.subscriptions.push(output, diagnostics, finished);
 
   const host: PanelHost = {
-    run: (panel) => void runInPanel(panel),
+    run: (panel, captureCall) => void runInPanel(panel, captureCall),
     disposed: (panel) => panel.abort?.abort(),
   };
 
-  async function runInPanel(panel: GraphPanel): Promise<void> {
+  async function runInPanel(panel: GraphPanel, captureCall?: number): Promise<void> {
     panel.abort?.abort();
     const abort = new AbortController();
     panel.abort = abort;
@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     const outcome = await runScript(file, {
       ...settings,
       signal: abort.signal,
+      captureCall,
       workerPath: path.join(context.extensionPath, "dist", "worker.js"),
       onConsole: (msg) => output.appendLine(msg.text),
     });

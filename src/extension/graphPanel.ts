@@ -8,8 +8,8 @@ import { nonce } from "./nonce";
 
 /** what the panel asks of the extension that owns it */
 export interface PanelHost {
-  /** run `file` for `panel`, cancelling the panel's previous run */
-  run(panel: GraphPanel): void;
+  /** run `file` for `panel`, cancelling the panel's previous run; keep call `captureCall` to draw */
+  run(panel: GraphPanel, captureCall?: number): void;
   /** the panel went away: cancel its run */
   disposed(panel: GraphPanel): void;
 }
@@ -99,6 +99,9 @@ export class GraphPanel {
         break;
       case "rerun":
         this.host.run(this);
+        break;
+      case "openCall":
+        this.host.run(this, msg.index);
         break;
       default:
         assertNever(msg);

@@ -19,6 +19,8 @@ export interface RunOptions {
   limitNames?: { timeout: string; memory: string };
   /** the worker's bundled file; defaults to worker.js beside this bundle */
   workerPath?: string;
+  /** keep this backward() call for drawing instead of the last one */
+  captureCall?: number;
 }
 
 export const DEFAULTS = { timeoutSeconds: 10, memoryMb: 2048, maxNodes: 100_000 } as const;
@@ -102,7 +104,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     });
     child.on("error", (e) => fail({ kind: "crash", message: `Could not start the script's process: ${e.message}` }));
 
-    const req: ToWorker = { type: "run", file: path.resolve(file), maxNodes: opts.maxNodes };
+    const req: ToWorker = { type: "run", file: path.resolve(file), maxNodes: opts.maxNodes, captureCall: opts.captureCall };
     child.send(req);
   });
 }

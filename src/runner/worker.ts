@@ -50,8 +50,9 @@ async function run(req: RunRequest): Promise<void> {
   if ("kind" in bundle) return finish({ type: "failed", error: bundle });
   fs.writeFileSync(outFile, bundle.code);
 
-  // every backward() call is summarised; the latest recorded one is drawn (a recorded call holds
-  // the numbers of its moment, so a later optimizer step or zeroGrad does not change it)
+  // every backward() call is summarised; one recorded call is kept whole to draw: the one asked
+  // for, else the latest. a recorded call holds the numbers of its moment, so a later optimizer
+  // step or zeroGrad does not change it. memory: one call's graph, plus a few numbers per call.
   const calls: BackwardSummary[] = [];
   let last: BackwardCall | undefined;
   engine.setBackwardListener((call: BackwardCall) => {
@@ -62,7 +63,7 @@ async function run(req: RunRequest): Promise<void> {
       accumulated: call.accumulated,
       recorded: call.steps !== null,
     });
-    if (call.steps !== null) last = call;
+    if (call.steps !== null && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
   });
 
   const fail = (thrown: unknown) => {

@@ -54,6 +54,8 @@ export interface RunRequest {
   type: "run";
   file: string;
   maxNodes: number;
+  /** keep this backward() call (its index) for the panel instead of the last one */
+  captureCall?: number;
 }
 export type ToWorker = RunRequest;
 
@@ -120,7 +122,12 @@ export interface StepChangedMessage {
 export interface RerunMessage {
   type: "rerun";
 }
-export type FromWebview = ReadyMessage | RevealMessage | StepChangedMessage | RerunMessage;
+/** webview -> host: show this backward() call of the run (picked on the loss curve) */
+export interface OpenCallMessage {
+  type: "openCall";
+  index: number;
+}
+export type FromWebview = ReadyMessage | RevealMessage | StepChangedMessage | RerunMessage | OpenCallMessage;
 
 /** ends a switch over a message union: a new message type that is not handled fails to compile */
 export function assertNever(x: never): never {

@@ -13,7 +13,8 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-export function lossChart(calls: BackwardSummary[]): HTMLElement {
+/** the chart; clicking it picks the nearest recorded call */
+export function lossChart(calls: BackwardSummary[], drawnIndex: number | undefined, onPick: (index: number) => void): HTMLElement {
   const finite = calls.filter((c) => Number.isFinite(c.loss));
   const lo = Math.min(...finite.map((c) => c.loss));
   const hi = Math.max(...finite.map((c) => c.loss));
@@ -24,8 +25,18 @@ export function lossChart(calls: BackwardSummary[]): HTMLElement {
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "loss", role: "img" });
   chart.append(svg("polyline", { points: points.join(" "), class: "line" }));
   const last = calls[calls.length - 1];
-  const drawn = [...calls].reverse().find((c) => c.recorded);
-  if (drawn && Number.isFinite(drawn.loss)) chart.append(svg("circle", { cx: x(drawn.index - calls[0].index), cy: y(drawn.loss), r: 3.5, class: "drawn" }));
+  const drawnAt = calls.findIndex((c) => c.index === drawnIndex);
+  const drawn = calls[drawnAt];
+  if (drawn && Number.isFinite(drawn.loss)) chart.append(svg("circle", { cx: x(drawnAt), cy: y(drawn.loss), r: 3.5, class: "drawn" }));
+  chart.addEventListener("click", (e) => {
+    const box = chart.getBoundingClientRect();
+    const at = ((e.clientX - box.left) / box.width) * W;
+    let best = -1;
+    for (let i = 0; i < calls.length; i++) {
+      if (calls[i].recorded && (best < 0 || Math.abs(x(i) - at) < Math.abs(x(best) - at))) best = i;
+    }
+    if (best >= 0 && calls[best].index !== drawnIndex) onPick(calls[best].index);
+  });
   const nonFinite = calls.length - finite.length;
   return el(
     "div",
@@ -35,7 +46,7 @@ export function lossChart(calls: BackwardSummary[]): HTMLElement {
     el(
       "p",
       { class: "muted" },
-      `first ${fmt(calls[0].loss)}, last ${fmt(last.loss)}` + (nonFinite ? `; ${nonFinite} call(s) with a NaN or infinite loss` : "") + (drawn ? `; the graph is call ${drawn.index + 1}` : ""),
+      `first ${fmt(calls[0].loss)}, last ${fmt(last.loss)}` + (nonFinite ? `; ${nonFinite} call(s) with a NaN or infinite loss` : "") + (drawn ? `; stepping call ${drawn.index + 1}. Click the curve to step another.` : ""),
     ),
   );
 }

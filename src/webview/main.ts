@@ -103,7 +103,9 @@ function show(res: RunResult, keepPosition: boolean): void {
   nodes = new Map();
   setBanner("");
 
-  if (res.calls.length > 1) chartBox.append(lossChart(res.calls));
+  if (res.calls.length > 1) {
+    chartBox.append(lossChart(res.calls, res.trace?.index, (index) => post({ type: "openCall", index })));
+  }
   if (!res.trace) {
     const why = res.tooBig
       ? `The last backward() call's graph has ${res.tooBig.nodeCount.toLocaleString()} Values, more than the limit of ${res.tooBig.maxNodes.toLocaleString()} (setting backpropStepper.maxNodes), so it is summarised, not drawn.`

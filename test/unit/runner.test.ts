@@ -139,6 +139,21 @@ describe("runner", function () {
     assert.deepStrictEqual(outcome.result.tooBig, { nodeCount: 1001, maxNodes: 100 });
   });
 
+  it("summarises every backward() call and keeps the one asked for", async () => {
+    const body = HEADER + 'const w = new Value(1, "w");\nfor (let i = 0; i < 5; i++) {\n  const loss = w.mul(w);\n  w.grad = 0;\n  loss.backward();\n  w.data -= 0.25 * w.grad;\n}\n';
+    const last = await run("loop.ts", body);
+    assert.ok(last.outcome.ok);
+    assert.deepStrictEqual(last.outcome.result.calls.map((c) => c.loss), [1, 0.25, 0.0625, 0.015625, 0.00390625]);
+    assert.strictEqual(last.outcome.result.trace!.index, 4);
+    const picked = await run("loop.ts", body, { captureCall: 1 });
+    assert.ok(picked.outcome.ok);
+    const trace = picked.outcome.result.trace!;
+    assert.strictEqual(trace.index, 1);
+    const w = trace.nodes.find((n) => n.label === "w")!;
+    assert.strictEqual(w.data, 0.5, "w's data as it was during call 1, not after the loop");
+    assert.strictEqual(w.grad, 1);
+  });
+
   it("stops when cancelled", async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 300);
