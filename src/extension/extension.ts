@@ -107,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   context.subscriptions.push(
     vscode.commands.registerCommand("backpropStepper.visualize", (uri?: vscode.Uri) => visualize(uri)),
     vscode.commands.registerCommand("backpropStepper.newScript", () => pickExample(context.extensionUri)),
+    vscode.commands.registerCommand("backpropStepper.showOutput", () => output.show(true)),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const panel = GraphPanel.currentPanel;
       if (panel && readSettings().rerunOnSave && doc.uri.toString() === panel.file.toString()) void runInPanel(panel);
