@@ -2,14 +2,21 @@
 // out) on 100 two-moons points, whole-batch mse; one training step = forward + zeroGrad + backward
 // + sgd update. then the same workload in micrograd-style cpython (bench/micrograd_step.py).
 //
-//   npm run bench                                  (node --expose-gc out/bench/engine.bench.js for bytes/value)
+//   npm run bench          (bytes per value need gc: node --expose-gc out/bench/engine.bench.js)
+//
+// most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
+// v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
+// runner can give its worker (execArgv: ["--max-semi-space-size=64"]).
 
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { MLP, SGD, Value, buildTrace, mse, setBackwardListener, setRecording, twoMoons, type BackwardCall } from "../src/engine";
 
 const WARMUP = 30;
-const STEPS = 60;
+const STEPS = 100;
+const SEMI_SPACE_MB = 64;
 
 const data = twoMoons(100, 0.1, 1);
 const model = new MLP(2, [16, 16, 1], { seed: 42 });
@@ -31,26 +38,39 @@ function valuesPerStep(): number {
   return new Value(0).id - first - 1;
 }
 
-function percentile(sorted: number[], p: number): number {
+interface Timing {
+  median: number;
+  p90: number;
+  min: number;
+  /** median cpu time of the process (all threads, gc helpers included) */
+  cpu: number;
+}
+
+function at(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-function timeSteps(recording: boolean): { median: number; p90: number } {
-  let last: BackwardCall | null = null;
-  setBackwardListener((c) => (last = c)); // the runner's situation: someone is listening
+function timeSteps(recording: boolean): Timing {
+  let kept: BackwardCall | null = null;
+  setBackwardListener((c) => (kept = c)); // the runner's situation: someone is listening
   setRecording(recording);
   for (let i = 0; i < WARMUP; i++) step();
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < STEPS; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     step();
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   setRecording(true);
   setBackwardListener(null);
-  void last;
+  void kept;
   ms.sort((a, b) => a - b);
-  return { median: percentile(ms, 0.5), p90: percentile(ms, 0.9) };
+  cpu.sort((a, b) => a - b);
+  return { median: at(ms, 0.5), p90: at(ms, 0.9), min: ms[0], cpu: at(cpu, 0.5) };
 }
 
 function gc(): boolean {
@@ -61,61 +81,102 @@ function gc(): boolean {
   return true;
 }
 
-/** heap bytes per value of one step's graph, and of the recording of its backward pass */
+function memory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** bytes per value of one step's graph, and of the recording of its backward pass */
 function bytesPerValue(): { graph: number; recording: number } | null {
   if (!gc()) return null;
-  const h0 = process.memoryUsage().heapUsed;
+  const h0 = memory();
   const first = new Value(0).id;
   const loss = mse(data.X.map((x) => model.forward(x)), data.y);
   const n = new Value(0).id - first - 1;
   gc();
-  const h1 = process.memoryUsage().heapUsed;
+  const h1 = memory();
   let call: BackwardCall | null = null;
   setBackwardListener((c) => (call = c));
   loss.backward();
   setBackwardListener(null);
   gc();
-  const h2 = process.memoryUsage().heapUsed;
-  void (call as BackwardCall | null)?.root;
-  void loss.data;
+  const h2 = memory();
+  if (call === null || loss.data === undefined) return null; // keeps both alive up to here
   return { graph: (h1 - h0) / n, recording: (h2 - h1) / n };
 }
 
-function python(): { median_ms: number; values_per_step: number; python: string } | string {
-  const script = path.join(__dirname, "..", "..", "bench", "micrograd_step.py");
+interface PythonFigures {
+  median_ms: number;
+  values_per_step: number;
+  python: string;
+}
+
+function python(): PythonFigures | string {
+  const candidates = [path.join(__dirname, "..", "..", "bench", "micrograd_step.py"), path.join(process.cwd(), "bench", "micrograd_step.py")];
+  const script = candidates.find((p) => fs.existsSync(p));
+  if (script === undefined) return "skipped (bench/micrograd_step.py not found)";
   try {
-    return JSON.parse(execFileSync("python3", [script, "5"], { encoding: "utf8", timeout: 300_000 }).trim().split("\n").pop()!);
+    const out = execFileSync("python3", [script, "5"], { encoding: "utf8", timeout: 600_000, stdio: ["ignore", "pipe", "pipe"] });
+    return JSON.parse(out.trim().split("\n").pop()!) as PythonFigures;
   } catch (e) {
-    return `skipped (python3 ${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
+    return `skipped (python3: ${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
   }
 }
 
-const fmt = (x: number, d = 2) => x.toFixed(d);
-
-const perStep = valuesPerStep();
-const off = timeSteps(false);
-const on = timeSteps(true);
-
-// one-off cost of turning a recorded call into the trace json shape
-let call: BackwardCall | null = null;
-setBackwardListener((c) => (call = c));
-step();
-setBackwardListener(null);
-const t0 = performance.now();
-const trace = buildTrace(call!);
-const traceMs = performance.now() - t0;
-
-console.log(`workload: MLP(2, [16, 16, 1]), 100 two-moons points, mse, sgd; node ${process.version}`);
-console.log(`values per step:        ${perStep}`);
-console.log(`recording off:          median ${fmt(off.median)} ms/step, p90 ${fmt(off.p90)} ms  (${fmt(perStep / off.median / 1000, 1)} M values/s)`);
-console.log(`recording on:           median ${fmt(on.median)} ms/step, p90 ${fmt(on.p90)} ms  (${fmt(on.median / off.median)}x off)`);
-console.log(`buildTrace of one step: ${fmt(traceMs)} ms (${trace.nodes.length} nodes, ${trace.steps.length} steps)`);
-const bytes = bytesPerValue();
-console.log(bytes === null ? "bytes per value:        run with node --expose-gc to measure" : `bytes per value:        ${fmt(bytes.graph, 0)} (graph), +${fmt(bytes.recording, 0)} while a recorded pass is kept`);
-
-const py = python();
-if (typeof py === "string") console.log(`cpython micrograd:      ${py}`);
-else {
-  console.log(`cpython micrograd:      median ${fmt(py.median_ms, 0)} ms/step (${py.values_per_step} values, python ${py.python})`);
-  console.log(`speed-up vs cpython:    ${fmt(py.median_ms / off.median, 0)}x (recording off), ${fmt(py.median_ms / on.median, 0)}x (on)`);
+/** the timings again in a child node with a larger young generation */
+function withLargerYoungGeneration(): { off: Timing; on: Timing } | string {
+  try {
+    const out = execFileSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, __filename, "--timings-only"], { encoding: "utf8", timeout: 600_000 });
+    return JSON.parse(out) as { off: Timing; on: Timing };
+  } catch (e) {
+    return `skipped (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
+  }
 }
+
+const f = (x: number, d = 2) => x.toFixed(d);
+const line = (t: Timing) => `median ${f(t.median)} ms/step, p90 ${f(t.p90)}, min ${f(t.min)}, cpu ${f(t.cpu)}`;
+
+function main(): void {
+  if (process.argv.includes("--timings-only")) {
+    const off = timeSteps(false);
+    const on = timeSteps(true);
+    process.stdout.write(JSON.stringify({ off, on }));
+    return;
+  }
+  const perStep = valuesPerStep();
+  const off = timeSteps(false);
+  const on = timeSteps(true);
+
+  // one-off cost of turning a recorded call into the trace's json shape
+  let call: BackwardCall | null = null;
+  setBackwardListener((c) => (call = c));
+  step();
+  setBackwardListener(null);
+  const t0 = performance.now();
+  const trace = buildTrace(call!);
+  const traceMs = performance.now() - t0;
+
+  console.log(`workload: MLP(2, [16, 16, 1]), 100 two-moons points, mse, sgd; node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg().map((x) => f(x, 1)).join(" ")}`);
+  console.log(`values per step:     ${perStep}`);
+  console.log(`recording off:       ${line(off)}  (${f(perStep / off.median / 1000, 1)} M values/s)`);
+  console.log(`recording on:        ${line(on)}  (${f(on.median / off.median)}x off)`);
+  const big = withLargerYoungGeneration();
+  if (typeof big === "string") console.log(`--max-semi-space-size=${SEMI_SPACE_MB}: ${big}`);
+  else {
+    console.log(`with --max-semi-space-size=${SEMI_SPACE_MB}:`);
+    console.log(`  recording off:     ${line(big.off)}`);
+    console.log(`  recording on:      ${line(big.on)}  (${f(big.on.median / big.off.median)}x off)`);
+  }
+  console.log(`buildTrace:          ${f(traceMs)} ms for one step (${trace.nodes.length} nodes, ${trace.steps.length} steps)`);
+  const bytes = bytesPerValue();
+  console.log(bytes === null ? "bytes per value:     run with node --expose-gc to measure" : `bytes per value:     ${f(bytes.graph, 0)} (graph), +${f(bytes.recording, 0)} while a recorded pass is kept`);
+
+  const py = python();
+  if (typeof py === "string") console.log(`cpython micrograd:   ${py}`);
+  else {
+    console.log(`cpython micrograd:   median ${f(py.median_ms, 0)} ms/step (${py.values_per_step} values/step, python ${py.python})`);
+    console.log(`engine vs cpython:   ${f(py.median_ms / off.median, 0)}x faster (recording off), ${f(py.median_ms / on.median, 0)}x (on)`);
+  }
+}
+
+main();

@@ -16,7 +16,7 @@ export const SIGMOID = 11;
 /** hand-written op (manualGrad): its name, children and locals live in a side object */
 export const CUSTOM = 12;
 
-/** short names, readable on a graph node; pow shows its exponent ("**2") and is built by opName */
+/** short names, readable on a graph node; pow shows its exponent ("**2") and is built by powName */
 export const OP_NAMES: readonly string[] = ["", "+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "relu", "sigmoid", "custom"];
 
 /** the pure forward formula of a built-in op; k is the exponent of pow. gradCheck re-runs graphs with it */
@@ -38,7 +38,7 @@ export function evalOp(code: number, x: number, y: number, k: number): number {
 }
 
 /**
- * d(out)/d(child i) of a built-in op, from the data of out (y_out) and of its children (x, y); k is
+ * d(out)/d(child i) of a built-in op, from the data of out and of its children (x, y); k is
  * pow's exponent. derived when needed instead of stored in every value: two fewer 16-byte number
  * boxes per value, which is most of the garbage collector's work in a training loop.
  */

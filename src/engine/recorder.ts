@@ -35,7 +35,11 @@ export function setBackwardListener(fn: BackwardListener | null): void {
   listener = fn;
 }
 
-/** record the steps of each pass for the listener (default on); off costs nothing per node */
+/**
+ * record the steps of each pass for the listener (default on). off, a pass allocates nothing per
+ * node; a training loop can switch it off and back on for the pass it wants to show. with no
+ * listener installed nothing is recorded either, since no one could read it.
+ */
 export function setRecording(on: boolean): void {
   recording = on;
 }

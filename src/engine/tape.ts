@@ -1,4 +1,4 @@
-// what a recorded backward pass keeps: three flat arrays of numbers, filled as the chain rule runs.
+// what a recorded backward pass keeps: flat arrays of numbers, filled as the chain rule runs.
 // the per-step objects of the trace are built from them only when someone asks.
 
 import type { Value } from "./value";

@@ -7,18 +7,27 @@ import { CUSTOM } from "./ops";
 
 let epoch = 0;
 
+// the stack is reused between sorts (and emptied after each, so it holds no graph alive);
+// one grown past MAX_KEPT by a very deep graph is dropped rather than kept for the process's life
+let stack: (Value | null)[] = [];
+let next = new Int32Array(256);
+const MAX_KEPT = 1 << 16;
+
 /** values reachable from root in topological order: leaves first, root last, each exactly once */
 export function topoOrder(root: Value): Value[] {
   const mark = ++epoch;
   const order: Value[] = [];
   // depth-first, post-order, children in their recorded order (the order micrograd's build_topo gives)
-  const stack: Value[] = [root];
-  const next: number[] = [0];
+  const st = stack;
+  let nx = next;
+  st[0] = root;
+  nx[0] = 0;
   let sp = 1;
+  let depth = 1;
   root._mark = mark;
   while (sp > 0) {
-    const v = stack[sp - 1];
-    const i = next[sp - 1];
+    const v = st[sp - 1] as Value;
+    const i = nx[sp - 1];
     let c: Value | null;
     if (v._code !== CUSTOM) c = i === 0 ? v._a : i === 1 ? v._b : null;
     else {
@@ -30,13 +39,23 @@ export function topoOrder(root: Value): Value[] {
       order.push(v);
       continue;
     }
-    next[sp - 1] = i + 1;
+    nx[sp - 1] = i + 1;
     if (c._mark !== mark) {
       c._mark = mark;
-      stack[sp] = c;
-      next[sp] = 0;
+      if (sp === nx.length) {
+        const grown = new Int32Array(2 * nx.length);
+        grown.set(nx);
+        next = nx = grown;
+      }
+      st[sp] = c;
+      nx[sp] = 0;
       sp++;
+      if (sp > depth) depth = sp;
     }
   }
+  if (depth > MAX_KEPT) {
+    stack = [];
+    next = new Int32Array(256);
+  } else st.fill(null, 0, depth);
   return order;
 }

@@ -55,6 +55,10 @@ export interface Trace {
 
 export function buildTrace(call: BackwardCall): Trace {
   const { order, gradBefore, gradAfter, data } = call;
+  const steps = call.steps;
+  // a recorded pass knows the locals it used; otherwise they are derived from the data as it is now
+  const usedLocals = new Map<number, number[]>();
+  if (steps !== null) for (const s of steps) usedLocals.set(s.node, s.updates.map((u) => u.local));
   const nodes: TraceNode[] = [];
   for (let i = 0; i < order.length; i++) {
     const v = order[i];
@@ -66,13 +70,12 @@ export function buildTrace(call: BackwardCall): Trace {
       grad: gradAfter === null ? v.grad : gradAfter[i],
       gradBefore: gradBefore === null ? null : gradBefore[i],
       children: v.children.map((c) => c.id),
-      locals: v.locals.slice(),
+      locals: usedLocals.get(v.id) ?? v.locals.slice(),
     };
     if (v.module !== undefined) n.module = v.module;
     if (v.loc !== undefined) n.loc = v.loc;
     nodes.push(n);
   }
-  const steps = call.steps;
   return {
     index: call.index,
     root: call.root.id,

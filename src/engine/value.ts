@@ -26,14 +26,24 @@ const NO_NUMBERS: readonly number[] = Object.freeze([]);
 
 let nextId = 1;
 
+// data and grad live in shared blocks of numbers, two slots per value, not in two number fields:
+// v8 boxes every number field in a 16-byte object of its own, so fields would triple the objects
+// the garbage collector copies while a training loop's graph is being built. a block is freed
+// when the last value using it is.
+const BLOCK = 1024;
+let block = new Float64Array(2 * BLOCK);
+let used = 0;
+
 export class Value {
   // every field is set in the constructor, in one order, so all values share one hidden class.
   // ops keep up to two children in _a/_b instead of an array, and no closure: few, small objects
   // per node, because garbage collection of a training loop's graphs is what costs the most.
   /** increasing integer, never reused in a process: the node id in traces and the panel */
   declare readonly id: number;
-  declare data: number;
-  declare grad: number;
+  /** @internal the block holding data (at _i) and grad (at _i + 1) */
+  declare _n: Float64Array;
+  /** @internal */
+  declare _i: number;
   declare label: string;
   /** path of the nn module that created this value ("MLP/L1/N2"), if any */
   declare module: string | undefined;
@@ -52,9 +62,14 @@ export class Value {
   declare _mark: number;
 
   constructor(data: number, label = "") {
+    if (used === BLOCK) {
+      block = new Float64Array(2 * BLOCK);
+      used = 0;
+    }
     this.id = nextId++;
-    this.data = data;
-    this.grad = 0;
+    this._n = block;
+    this._i = 2 * used++;
+    block[this._i] = data; // grad starts at 0, as the block does
     this.label = label;
     this.module = currentModule();
     this.loc = undefined;
@@ -63,6 +78,23 @@ export class Value {
     this._b = null;
     this._ext = null;
     this._mark = 0;
+  }
+
+  get data(): number {
+    return this._n[this._i];
+  }
+
+  set data(x: number) {
+    this._n[this._i] = x;
+  }
+
+  /** d(root)/d(this), summed over every backward() since it was last set to 0 */
+  get grad(): number {
+    return this._n[this._i + 1];
+  }
+
+  set grad(x: number) {
+    this._n[this._i + 1] = x;
   }
 
   /** "" for a leaf, else a short op name: "+", "*", "**2", "tanh", or a hand-written op's name */
@@ -127,6 +159,7 @@ export class Value {
 
   /** this ** k for a constant exponent k */
   pow(k: number): Value {
+    if (typeof k !== "number") throw new TypeError(`pow takes a number exponent (x.pow(2)), got ${kindOf(k)}`);
     const v = node(POW, Math.pow(this.data, k), this, null);
     v._ext = { k };
     return v;
@@ -162,6 +195,11 @@ export class Value {
     backward(this);
   }
 
+  /** JSON.stringify(v) gives the value, not its whole graph */
+  toJSON(): { id: number; label: string; op: string; data: number; grad: number } {
+    return { id: this.id, label: this.label, op: this.op, data: this.data, grad: this.grad };
+  }
+
   toString(): string {
     const name = this.label === "" ? "" : `label=${this.label}, `;
     return `Value(${name}data=${this.data}, grad=${this.grad})`;
@@ -175,7 +213,14 @@ export class Value {
 
 /** the one place a number becomes a (leaf) value */
 export function lift(x: Value | number): Value {
-  return typeof x === "number" ? new Value(x) : x;
+  if (typeof x === "number") return new Value(x);
+  if (x instanceof Value) return x;
+  // a plain-javascript slip (x[i] past the end, a string) would otherwise turn into a silent NaN
+  throw new TypeError(`expected a Value or a number, got ${kindOf(x)}`);
+}
+
+function kindOf(x: unknown): string {
+  return x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : `${typeof x} ${String(x)}`;
 }
 
 function node(code: number, data: number, a: Value, b: Value | null): Value {

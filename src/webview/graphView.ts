@@ -31,6 +31,13 @@ export function nameOf(n: TraceNode): string {
   return n.label || `#${n.id}`;
 }
 
+/** characters per line of a value's label: longer names are cut with an ellipsis */
+const LABEL_CHARS = 18;
+
+function boxed(lines: string[]): string {
+  return lines.map((line) => (line.length > LABEL_CHARS ? line.slice(0, LABEL_CHARS - 1) + "…" : line)).join("\n");
+}
+
 export class GraphView {
   private readonly cy: cytoscape.Core;
   private readonly byId = new Map<number, TraceNode>();
@@ -50,7 +57,7 @@ export class GraphView {
       const col = column.get(n.id)!;
       elements.push({
         group: "nodes",
-        data: { id: `v${n.id}`, value: n.id, text: "" },
+        data: { id: `v${n.id}`, value: n.id },
         position: { x: columnX(col), y: row.get(n.id)! * ROW_GAP },
         classes: ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : ""].join(" ").trim(),
       });
@@ -61,9 +68,9 @@ export class GraphView {
         position: { x: columnX(col - 1), y: row.get(`op:${n.id}`)! * ROW_GAP },
         classes: "op",
       });
-      elements.push({ group: "edges", data: { id: `r${n.id}`, source: `o${n.id}`, target: `v${n.id}`, text: "" }, classes: "out" });
+      elements.push({ group: "edges", data: { id: `r${n.id}`, source: `o${n.id}`, target: `v${n.id}` }, classes: "out" });
       n.children.forEach((c, i) => {
-        elements.push({ group: "edges", data: { id: `e${n.id}_${i}`, source: `v${c}`, target: `o${n.id}`, text: "" }, classes: "in" });
+        elements.push({ group: "edges", data: { id: `e${n.id}_${i}`, source: `v${c}`, target: `o${n.id}` }, classes: "in" });
       });
     }
     this.cy = cytoscape({
@@ -83,13 +90,13 @@ export class GraphView {
     this.fit();
   }
 
-  /** the whole graph when its text stays readable; else readable size, showing the root's end */
-  fit(): void {
+  /** the whole graph when its text stays readable (or `whole` is asked); else readable, at the root */
+  fit(whole = false): void {
     this.cy.fit(undefined, 24);
     if (this.cy.zoom() > 1.25) {
       this.cy.zoom(1.25);
       this.cy.center();
-    } else if (this.cy.zoom() < MIN_READABLE_ZOOM) {
+    } else if (this.cy.zoom() < MIN_READABLE_ZOOM && !whole) {
       // the pass starts at the root: show it at the right edge, the rest pans into view as it steps
       const root = this.cy.getElementById(`v${this.trace.root}`).position();
       const z = MIN_READABLE_ZOOM;
@@ -111,7 +118,9 @@ export class GraphView {
         const node = this.cy.getElementById(`v${n.id}`);
         const change = updated.get(n.id);
         const grad = change ? `grad ${fmt(change.before)} → ${fmt(change.after)}` : `grad ${fmt(stepper.grad(n.id))}`;
-        node.data("text", `${nameOf(n)}\ndata ${fmt(n.data)}\n${grad}`);
+        // labels that change are style bypasses, not data(): cytoscape keys its label textures by
+        // the style, so a data-mapped label that grows is drawn clipped into its old texture
+        node.style("label", boxed([nameOf(n), `data ${fmt(n.data)}`, grad]));
         node.toggleClass("current", step?.node === n.id);
         node.toggleClass("updated", change !== undefined);
         node.toggleClass("processed", processed.has(n.id) && step?.node !== n.id);
@@ -123,7 +132,7 @@ export class GraphView {
         n.children.forEach((_, i) => {
           const edge = this.cy.getElementById(`e${n.id}_${i}`);
           edge.toggleClass("current", isCurrent);
-          edge.data("text", isCurrent ? `∂ ${fmt(step!.updates[i].local)}` : "");
+          edge.style("label", isCurrent ? `∂ ${fmt(step!.updates[i].local)}` : "");
         });
       }
     });
@@ -174,8 +183,8 @@ export class GraphView {
           "background-color": node,
           "border-width": 1,
           "border-color": border,
-          label: "data(text)",
           "text-wrap": "wrap",
+          "text-max-width": "1000px",
           "text-valign": "center",
           "text-halign": "center",
           "font-family": mono,
@@ -217,7 +226,6 @@ export class GraphView {
           "target-arrow-shape": "triangle",
           "arrow-scale": 0.8,
           "curve-style": "bezier",
-          label: "data(text)",
           "font-family": mono,
           "font-size": 12,
           color: accent,

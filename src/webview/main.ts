@@ -40,7 +40,7 @@ const controls = {
   step: button("Step ▶", "Run the next node's local backward (→ or Space)", "step", () => go((s) => s.step())),
   cont: button("Continue ▶▶", "Run the pass to the end (End)", "continue", () => go((s) => s.goTo(s.total))),
   play: button("Play", "Step automatically (P)", "play", () => togglePlay()),
-  fit: button("Fit", "Fit the graph to the panel (F)", "fit", () => graph?.fit()),
+  fit: button("Fit", "Show the whole graph (F); scroll to zoom, drag to pan", "fit", () => graph?.fit(true)),
 };
 const toolbar = el("div", { class: "toolbar" }, ...Object.values(controls), position, status);
 const banner = el("div", { class: "banner", id: "banner" });
@@ -310,7 +310,7 @@ window.addEventListener("keydown", (e) => {
     Home: () => go((s) => s.reset()),
     End: () => go((s) => s.goTo(s.total)),
     p: togglePlay,
-    f: () => graph?.fit(),
+    f: () => graph?.fit(true),
   };
   const action = keys[e.key];
   if (!action) return;

@@ -37,9 +37,9 @@ describe("end to end in a real VS Code", function () {
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), "bps-e2e-"));
     cpSync(join(REPO, "examples"), workspace, { recursive: true });
-    server = await startCodeServer({ workspace });
+    server = await startCodeServer({ workspace, settings: { "workbench.colorTheme": "Default Dark Modern" } });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
     await page.goto(workbenchUrl({ baseUrl: server.baseUrl, workspace, extensionDevelopmentPath: REPO }));
     await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
   });
@@ -84,10 +84,14 @@ describe("end to end in a real VS Code", function () {
     await panel.click("#continue");
     assert.strictEqual(await grad("x1"), "-1.5");
 
-    // a screenshot of the panel mid-pass, to look at
+    // a screenshot of the panel mid-pass, to look at: back to step 3, side bar hidden
     mkdirSync(RESULTS, { recursive: true });
     await panel.click("#back");
+    await panel.click("#back");
+    await page.keyboard.press("Control+B");
     await page.waitForTimeout(1500);
+    await panel.click("#fit");
+    await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
   });
 });

@@ -3,6 +3,7 @@
 
 import { strict as assert } from "node:assert";
 import { Value } from "../../src/engine";
+import { POW, evalOp } from "../../src/engine/ops";
 import { close } from "./engineProgram";
 
 interface OpCase {
@@ -56,6 +57,9 @@ describe("engine ops", () => {
         const y = c.build(a, b);
         assert.ok(close(y.data, c.f(p[0], p[1]), 1e-14), `data ${y.data} vs ${c.f(p[0], p[1])}`);
         assert.equal(y.op, c.name);
+        // gradCheck re-runs graphs with evalOp: it must give exactly the data the op computed
+        const [x0, x1] = y.children.map((ch) => ch.data);
+        assert.equal(evalOp(y._code, x0, x1 ?? 0, y._code === POW ? Number(y.op.slice(2)) : 0), y.data);
         y.backward();
         assert.equal(y.grad, 1);
         assert.ok(close(a.grad, slope(c.f, p, 0), 1e-7, 1e-9), `d/da ${a.grad} vs ${slope(c.f, p, 0)}`);
@@ -108,6 +112,14 @@ describe("engine ops", () => {
     assert.equal(a.module, undefined);
     assert.equal(a.loc, undefined);
     assert.equal(String(a), "Value(label=renamed, data=1, grad=0)");
+  });
+
+  it("says what was wrong instead of computing NaN from a non-number", () => {
+    const x = new Value(1);
+    const xs: number[] = [1, 2];
+    assert.throws(() => x.mul(xs[2]), /expected a Value or a number, got undefined/);
+    assert.throws(() => x.add("2" as unknown as number), /got string 2/);
+    assert.throws(() => x.pow(new Value(2) as unknown as number), /pow takes a number exponent/);
   });
 
   it("non-finite results stay IEEE numbers", () => {

@@ -110,6 +110,21 @@ describe("trace", () => {
     assert.equal(node.grad, grad);
   });
 
+  it("shows the locals its pass used, even after the data changed", () => {
+    const w = new Value(3, "w");
+    const x = new Value(2, "x");
+    const y = w.mul(x);
+    let call: BackwardCall | undefined;
+    setBackwardListener((c) => (call = c));
+    y.backward();
+    setBackwardListener(null);
+    w.data = 100; // an optimizer step
+    const t = buildTrace(call!);
+    assert.deepEqual(t.nodes.find((n) => n.id === y.id)!.locals, [2, 3]);
+    assert.deepEqual(t.steps[0].updates.map((u) => u.local), [2, 3]);
+    assert.deepEqual(y.locals, [2, 100]); // live: what a backward now would use, as micrograd reads data
+  });
+
   it("carries module paths and no steps when not recorded", () => {
     const t = traceOf(mlpGraph());
     assert.ok(t.nodes.some((n) => n.module === "MLP/L2/N3"));
