@@ -5,11 +5,16 @@
 import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, localOf, powName, sigmoid, type PowExponent } from "./ops";
 import { currentModule } from "./moduleScope";
 import { backward } from "./backward";
+import { locate } from "./origin";
 
 /** where a value was created in the user's script (filled in by the runner, not the engine) */
 export interface SourceLoc {
+  /** 1-based */
   line: number;
+  /** 1-based */
   column: number;
+  /** the file, when it is not the script itself (a value made in an imported file) */
+  file?: string;
 }
 
 /** the side record of a hand-written op (manualGrad); rare, so it stays out of the hot fields */
@@ -72,7 +77,7 @@ export class Value {
     block[this._i] = data; // grad starts at 0, as the block does
     this.label = label;
     this.module = currentModule();
-    this.loc = undefined;
+    this.loc = locate();
     this._code = LEAF;
     this._a = null;
     this._b = null;

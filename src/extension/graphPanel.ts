@@ -92,7 +92,7 @@ export class GraphPanel {
         break;
       }
       case "reveal":
-        void this.reveal(msg.line, msg.column);
+        void this.reveal(msg.file ? vscode.Uri.file(msg.file) : this.file, msg.line, msg.column);
         break;
       case "stepChanged":
         this.step = { step: msg.step, total: msg.total };
@@ -108,8 +108,8 @@ export class GraphPanel {
     }
   }
 
-  private async reveal(line: number, column: number): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument(this.file);
+  private async reveal(file: vscode.Uri, line: number, column: number): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(file);
     const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
     await vscode.window.showTextDocument(doc, {
       viewColumn: vscode.ViewColumn.One,

@@ -10,6 +10,8 @@ import { buildTrace } from "../engine/trace";
 import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult, ScriptError } from "../shared/protocol";
 import { ENGINE_GLOBAL, transpile } from "./transpile";
 import { errorFromThrown } from "./userStack";
+import { LOCATE_LIMIT, makeLocator, type LocatorState } from "./locator";
+import { setLocator } from "../engine/origin";
 
 function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => {
@@ -80,6 +82,7 @@ async function run(req: RunRequest): Promise<void> {
       file: req.file,
       calls,
       elapsedMs: performance.now() - started,
+      ...(located && located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
       ...(last ? drawable(last, req.maxNodes) : {}),
     };
     void finish({ type: "done", result });
@@ -88,7 +91,11 @@ async function run(req: RunRequest): Promise<void> {
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   process.setSourceMapsEnabled(true);
   captureConsole();
+  // every value the script makes gets its creation line (up to a limit)
+  let located: LocatorState | undefined;
   try {
+    located = makeLocator(outFile, req.file);
+    setLocator(located.locator);
     require(outFile);
   } catch (e) {
     fail(e);

@@ -45,6 +45,8 @@ export interface RunResult {
   tooBig?: { nodeCount: number; maxNodes: number };
   /** how long the script ran, in ms */
   elapsedMs: number;
+  /** set when the run made more values than get their creation line recorded (this many do) */
+  locatedLimit?: number;
 }
 
 // ---- host <-> worker (child process, node ipc with structured clone, so NaN survives) ----
@@ -106,11 +108,13 @@ export type ToWebview = ShowTraceMessage | RunStateMessage | ShowErrorMessage;
 export interface ReadyMessage {
   type: "ready";
 }
-/** webview -> host: the user clicked a node: reveal the line that created it */
+/** webview -> host: the user clicked a node or an error: reveal that line */
 export interface RevealMessage {
   type: "reveal";
   line: number;
   column: number;
+  /** the file, when not the panel's script */
+  file?: string;
 }
 /** webview -> host: the stepper moved (tests and the status read it) */
 export interface StepChangedMessage {

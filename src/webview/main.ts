@@ -254,7 +254,12 @@ function hover(id: number | undefined, at: { x: number; y: number }): void {
   ];
   if (step) for (const u of step.updates) lines.push(`local ∂/∂${wrap(nameOf(nodes.get(u.child)!))}: ${fmt(u.local, 8)}`);
   if (n.module) lines.push(`made by: ${n.module}`);
-  if (n.loc) lines.push(`created at line ${n.loc.line} (click to go there)`);
+  if (n.loc) {
+    const where = n.loc.file ? `${n.loc.file.split(/[\\/]/).pop()}:${n.loc.line}` : `line ${n.loc.line}`;
+    lines.push(`created at ${where} (click to go there)`);
+  } else if (result?.locatedLimit) {
+    lines.push(`line not recorded: only the first ${result.locatedLimit.toLocaleString()} values of a run record theirs`);
+  }
   tooltip.replaceChildren(...lines.map((l, i) => el("div", { class: i === 0 ? "title" : "" }, l)));
   const box = graphBox.getBoundingClientRect();
   tooltip.style.left = `${Math.min(box.left + at.x + 14, window.innerWidth - 260)}px`;
@@ -264,7 +269,7 @@ function hover(id: number | undefined, at: { x: number; y: number }): void {
 
 function clickNode(id: number): void {
   const loc = nodes.get(id)?.loc;
-  if (loc) post({ type: "reveal", line: loc.line, column: loc.column });
+  if (loc) post({ type: "reveal", line: loc.line, column: loc.column, file: loc.file });
 }
 
 // ---- messages from the host ----
@@ -272,7 +277,9 @@ function showError(error: ScriptError): void {
   stopPlay();
   const where = error.pos ? `${error.pos.file.split(/[\\/]/).pop()}:${error.pos.line}:${error.pos.column}` : "";
   const goTo = error.pos
-    ? button("Go to line", "Reveal the line in the editor", "goto-error", () => post({ type: "reveal", line: error.pos!.line, column: error.pos!.column }))
+    ? button("Go to line", "Reveal the line in the editor", "goto-error", () =>
+        post({ type: "reveal", line: error.pos!.line, column: error.pos!.column, file: error.pos!.file }),
+      )
     : null;
   const content: (Node | string)[] = [el("strong", {}, where ? `${where}  ` : ""), el("span", { class: "message" }, error.message)];
   if (error.hint) content.push(el("pre", { class: "hint" }, error.hint));

@@ -154,6 +154,30 @@ describe("runner", function () {
     assert.strictEqual(w.grad, 1);
   });
 
+  it("records the line that created each value, in the script and in the files it imports", async () => {
+    fs.writeFileSync(path.join(dir, "layerLib.ts"), 'import { Value } from "backprop-stepper";\nexport const double = (v: Value) =>\n  v.mul(2);\n');
+    const { outcome, file } = await run(
+      "located.ts",
+      HEADER + 'import { double } from "./layerLib";\nconst a = new Value(1, "a");\nconst b = double(a);\nb.label = "b";\nconst c = b.add(a);\nc.label = "c";\nc.backward();\n',
+    );
+    assert.ok(outcome.ok);
+    const byLabel = new Map(outcome.result.trace!.nodes.map((n) => [n.label, n]));
+    assert.deepStrictEqual(byLabel.get("a")!.loc, { line: 3, column: 11 });
+    assert.deepStrictEqual(byLabel.get("b")!.loc, { line: 3, column: 5, file: path.join(dir, "layerLib.ts") });
+    assert.deepStrictEqual(byLabel.get("c")!.loc, { line: 6, column: 13 });
+    assert.strictEqual(outcome.result.locatedLimit, undefined);
+    void file;
+  });
+
+  it("stops recording creation lines past the limit, and says so", async () => {
+    const { outcome } = await run("manyValues.ts", HEADER + "let s = new Value(0);\nfor (let i = 0; i < 25000; i++) s = s.add(1);\ns.backward();\n");
+    assert.ok(outcome.ok);
+    assert.strictEqual(outcome.result.locatedLimit, 20_000);
+    const nodes = outcome.result.trace!.nodes;
+    assert.strictEqual(nodes[0].loc?.line, 2);
+    assert.strictEqual(nodes.at(-1)!.loc, undefined);
+  });
+
   it("stops when cancelled", async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 300);

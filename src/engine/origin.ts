@@ -1,0 +1,17 @@
+// where new values come from. the engine cannot know the user's source lines (it is pure); the
+// runner installs a locator that can. with none installed a value costs one null check.
+import type { SourceLoc } from "./value";
+
+export type Locator = () => SourceLoc | undefined;
+
+let locator: Locator | null = null;
+
+/** the runner's hook, called once per new value; null to stop */
+export function setLocator(fn: Locator | null): void {
+  locator = fn;
+}
+
+/** @internal the creation place of a value being constructed */
+export function locate(): SourceLoc | undefined {
+  return locator === null ? undefined : locator();
+}
