@@ -48,7 +48,8 @@ const graphBox = el("div", { class: "graph", id: "graph" });
 const details = el("div", { class: "details", id: "details" });
 const chartBox = el("div", { class: "chart", id: "chart" });
 const table = el("table", { class: "values", id: "values" });
-const side = el("div", { class: "side" }, details, chartBox, el("h3", {}, "Values"), table);
+const tableTitle = el("h3", {}, "Values");
+const side = el("div", { class: "side" }, details, chartBox, tableTitle, table);
 const tooltip = el("div", { class: "tooltip", id: "tooltip" });
 const main = el("div", { class: "main" }, graphBox, side);
 document.getElementById("app")!.append(toolbar, banner, main, tooltip);
@@ -140,27 +141,42 @@ function show(res: RunResult, keepPosition: boolean): void {
 function summary(trace: Trace): HTMLElement {
   const ops = new Map<string, number>();
   for (const n of trace.nodes) ops.set(n.op || "leaf", (ops.get(n.op || "leaf") ?? 0) + 1);
-  const list = el("ul", {}, ...[...ops].sort((a, b) => b[1] - a[1]).map(([op, count]) => el("li", {}, `${op}: ${count.toLocaleString()}`)));
+  // values per layer of the network that made them ("MLP/L1/N3" counts for "MLP/L1")
+  const layers = new Map<string, number>();
+  for (const n of trace.nodes) {
+    const layer = n.module ? n.module.split("/").slice(0, 2).join("/") : "outside any module (inputs, loss)";
+    layers.set(layer, (layers.get(layer) ?? 0) + 1);
+  }
+  const counts = (m: Map<string, number>) =>
+    el("ul", {}, ...[...m].sort((a, b) => b[1] - a[1]).map(([k, count]) => el("li", {}, `${k}: ${count.toLocaleString()}`)));
   return el(
     "div",
     { class: "summary" },
     el("h2", {}, `${trace.nodes.length.toLocaleString()} Values: too many to draw`),
-    el("p", {}, `Drawing stops at ${DRAW_LIMIT.toLocaleString()} Values so the panel stays responsive. The steps still run: use Step and Continue, and read the grads in the table.`),
-    list,
+    el("p", {}, `Drawing stops at ${DRAW_LIMIT.toLocaleString()} Values so the panel stays responsive. The steps still run: use Step and Continue, and read the parameters' grads in the table.`),
+    el("h3", {}, "By op"),
+    counts(ops),
+    el("h3", {}, "By layer"),
+    counts(layers),
   );
 }
 
 function buildTable(trace: Trace): void {
   const head = el("tr", {}, el("th", {}, "value"), el("th", {}, "op"), el("th", {}, "data"), el("th", {}, "grad"));
-  const rows = trace.nodes
-    .slice()
-    .reverse()
+  tableTitle.textContent = trace.nodes.length > DRAW_LIMIT ? "Parameters" : "Values";
+  // a big graph lists its parameters (labelled leaves), a small one every value, output first
+  const big = trace.nodes.length > DRAW_LIMIT;
+  const path = (n: TraceNode) => `${n.module ?? ""}/${n.label}`;
+  const shown = big
+    ? trace.nodes.filter((n) => n.children.length === 0 && n.label).sort((a, b) => path(a).localeCompare(path(b), undefined, { numeric: true }))
+    : trace.nodes.slice().reverse();
+  const rows = shown
     .slice(0, 400)
     .map((n) =>
       el(
         "tr",
         { data: { nodeId: String(n.id), label: n.label } },
-        el("td", { class: "name" }, nameOf(n)),
+        el("td", { class: "name" }, big && n.module ? `${n.module}/${nameOf(n)}` : nameOf(n)),
         el("td", { class: "op" }, n.op),
         el("td", { class: "data" }, fmt(n.data, 6)),
         el("td", { class: "grad" }, ""),
