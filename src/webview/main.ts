@@ -95,6 +95,8 @@ function setBanner(kind: "" | "warning" | "error" | "info", ...content: (Node | 
 function show(res: RunResult, keepPosition: boolean): void {
   stopPlay();
   const previous = stepper?.position;
+  // a reloaded page (vs code restarted, or the panel was moved) resumes where the user was
+  const reloaded = result === undefined && vscode.getState()?.file === res.file;
   result = res;
   graph?.destroy();
   graph = undefined;
@@ -133,8 +135,8 @@ function show(res: RunResult, keepPosition: boolean): void {
     graph = new GraphView(graphBox, trace, { onHover: hover, onClick: clickNode });
   }
   buildTable(trace);
-  const saved = keepPosition ? previous : vscode.getState()?.step;
-  if (saved !== undefined && (keepPosition || vscode.getState()?.file === res.file)) stepper.goTo(saved);
+  const saved = keepPosition ? previous : reloaded ? vscode.getState()?.step : undefined;
+  if (saved !== undefined) stepper.goTo(saved);
   render();
 }
 

@@ -94,4 +94,21 @@ describe("end to end in a real VS Code", function () {
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
   });
+
+  it("re-runs on save and keeps the step position when the graph's shape is the same", async () => {
+    const panel = await webviewFrame(page, "#step");
+    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
+    // in the editor: x1 = 2.0 becomes x1 = 3.0 (line 6: const x1 = new Value(2.0, "x1");)
+    await page.click(".monaco-editor .view-lines");
+    await page.keyboard.press("Control+G");
+    await page.keyboard.type("6");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("End");
+    for (let i = 0; i < 8; i++) await page.keyboard.press("ArrowLeft");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.type("3.0");
+    await page.keyboard.press("Control+S");
+    await panel.waitForFunction(() => document.querySelector('#values tr[data-label="x1"] .data')?.textContent === "3", undefined, { timeout: 30_000 });
+    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
+  });
 });
