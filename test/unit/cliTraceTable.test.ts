@@ -1,19 +1,10 @@
 // the terminal table of a trace.
 
 import { strict as assert } from "node:assert";
-import { Value, buildTrace, setBackwardListener, type BackwardCall, setRecording } from "../../src/engine";
+import { Value, setRecording } from "../../src/engine";
 import { formatNumber, formatTraceTable } from "../../src/cli/traceTable";
+import { traceOf } from "./traceOf";
 
-function traceOf(root: Value) {
-  let call: BackwardCall | undefined;
-  setBackwardListener((c) => (call = c));
-  try {
-    root.backward();
-  } finally {
-    setBackwardListener(null);
-  }
-  return buildTrace(call!);
-}
 
 describe("formatNumber", () => {
   const cases: [number, string][] = [

@@ -1,17 +1,9 @@
 // the panel's stepper against the engine: every position's grads are the engine's own numbers
 import * as assert from "node:assert";
 import { Value } from "../../src/engine";
-import { setBackwardListener, type BackwardCall } from "../../src/engine/recorder";
-import { buildTrace, type Trace } from "../../src/engine/trace";
 import { Stepper } from "../../src/webview/stepper";
+import { traceOf } from "./traceOf";
 
-function traceOf(root: Value): Trace {
-  let call: BackwardCall | undefined;
-  setBackwardListener((c) => (call = c));
-  root.backward();
-  setBackwardListener(null);
-  return buildTrace(call!);
-}
 
 function neuron(): { o: Value; leaves: Record<string, Value> } {
   const x1 = new Value(2, "x1"), x2 = new Value(0, "x2"), w1 = new Value(-3, "w1"), w2 = new Value(1, "w2");

@@ -3,17 +3,8 @@
 
 import { strict as assert } from "node:assert";
 import { MLP, Value, buildTrace, mse, setBackwardListener, toJson, fromJson, SGD, type BackwardCall, type Trace } from "../../src/engine";
+import { traceOf } from "./traceOf";
 
-function traceOf(root: Value): Trace {
-  let call: BackwardCall | undefined;
-  setBackwardListener((c) => (call = c));
-  try {
-    root.backward();
-  } finally {
-    setBackwardListener(null);
-  }
-  return buildTrace(call!);
-}
 
 /** a small graph with reuse: a diamond, a value used twice, every kind of op */
 function mixedGraph(): Value {
