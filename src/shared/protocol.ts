@@ -90,10 +90,10 @@ export interface ShowTraceMessage {
   /** keep the user's step position when the graph's shape did not change */
   keepPosition: boolean;
 }
-/** host -> webview: a run has started (or was cancelled) */
+/** host -> webview: a run has started */
 export interface RunStateMessage {
   type: "runState";
-  state: "running" | "idle";
+  state: "running";
   fileName: string;
 }
 /** host -> webview: the run failed; show why */

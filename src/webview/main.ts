@@ -315,7 +315,7 @@ window.addEventListener("message", (event: MessageEvent<string>) => {
       show(msg.result, msg.keepPosition);
       break;
     case "runState":
-      status.textContent = msg.state === "running" ? `Running ${msg.fileName}…` : msg.fileName;
+      status.textContent = `Running ${msg.fileName}…`;
       break;
     case "showError":
       fileName = msg.fileName;
