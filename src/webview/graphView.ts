@@ -41,6 +41,12 @@ function boxed(lines: string[]): string {
 export class GraphView {
   private readonly cy: cytoscape.Core;
   private readonly byId = new Map<number, TraceNode>();
+  /** each element's own classes (value, leaf, op, …), under the state classes a step sets */
+  private readonly base = new Map<string, string>();
+  /** each element's state and label as last drawn */
+  private readonly shown = new Map<string, string>();
+  /** the elements by id: cytoscape's getElementById builds a collection on every call */
+  private readonly eles = new Map<string, cytoscape.SingularElementReturnValue>();
 
   constructor(
     container: HTMLElement,
@@ -73,6 +79,7 @@ export class GraphView {
         elements.push({ group: "edges", data: { id: `e${n.id}_${i}`, source: `v${c}`, target: `o${n.id}` }, classes: "in" });
       });
     }
+    for (const e of elements) this.base.set(String(e.data.id), String(e.classes ?? ""));
     this.cy = cytoscape({
       container,
       elements,
@@ -84,6 +91,7 @@ export class GraphView {
       boxSelectionEnabled: false,
       autoungrabify: true,
     });
+    this.cy.elements().forEach((e) => void this.eles.set(e.id(), e));
     this.cy.on("mouseover", "node", (e) => callbacks.onHover(e.target.data("value"), e.renderedPosition));
     this.cy.on("mouseout", "node", (e) => callbacks.onHover(undefined, e.renderedPosition));
     this.cy.on("tap", "node", (e) => callbacks.onClick(e.target.data("value")));
@@ -112,30 +120,42 @@ export class GraphView {
       const prior = updated.get(u.child);
       updated.set(u.child, { before: prior ? prior.before : u.before, after: u.after });
     }
-    const processed = new Set(stepper.trace.steps.slice(0, stepper.position).map((s) => s.node));
+    const processed = new Set<number>();
+    for (let i = 0; i < stepper.position; i++) processed.add(stepper.trace.steps[i].node);
     this.cy.batch(() => {
       for (const n of this.trace.nodes) {
-        const node = this.cy.getElementById(`v${n.id}`);
         const change = updated.get(n.id);
         const grad = change ? `grad ${fmt(change.before)} → ${fmt(change.after)}` : `grad ${fmt(stepper.grad(n.id))}`;
-        // labels that change are style bypasses, not data(): cytoscape keys its label textures by
-        // the style, so a data-mapped label that grows is drawn clipped into its old texture
-        node.style("label", boxed([nameOf(n), `data ${fmt(n.data)}`, grad]));
-        node.toggleClass("current", step?.node === n.id);
-        node.toggleClass("updated", change !== undefined);
-        node.toggleClass("processed", processed.has(n.id) && step?.node !== n.id);
-        node.toggleClass("nonfinite", !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)));
-        if (n.children.length === 0) continue;
         const isCurrent = step?.node === n.id;
-        this.cy.getElementById(`o${n.id}`).toggleClass("current", isCurrent);
-        this.cy.getElementById(`r${n.id}`).toggleClass("current", isCurrent);
-        n.children.forEach((_, i) => {
-          const edge = this.cy.getElementById(`e${n.id}_${i}`);
-          edge.toggleClass("current", isCurrent);
-          edge.style("label", isCurrent ? `∂ ${fmt(step!.updates[i].local)}` : "");
-        });
+        const classes = [
+          isCurrent ? "current" : "",
+          change ? "updated" : "",
+          processed.has(n.id) && !isCurrent ? "processed" : "",
+          !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)) ? "nonfinite" : "",
+        ];
+        this.show(`v${n.id}`, classes.join(" "), boxed([nameOf(n), `data ${fmt(n.data)}`, grad]));
+        if (n.children.length === 0) continue;
+        const current = isCurrent ? "current" : "";
+        this.show(`o${n.id}`, current);
+        this.show(`r${n.id}`, current);
+        n.children.forEach((_, i) => this.show(`e${n.id}_${i}`, current, isCurrent ? `∂ ${fmt(step!.updates[i].local)}` : ""));
       }
     });
+  }
+
+  /**
+   * gives an element its state classes and label, touching cytoscape only when they changed: a step
+   * changes a handful of elements, and restyling all of them would make big graphs sluggish.
+   * labels that change are style bypasses, not data(): cytoscape keys its label textures by the
+   * style, so a data-mapped label that grows is drawn clipped into its old texture.
+   */
+  private show(id: string, classes: string, label?: string): void {
+    const state = `${classes}\u0000${label ?? ""}`;
+    if (this.shown.get(id) === state) return;
+    this.shown.set(id, state);
+    const ele = this.eles.get(id)!;
+    ele.classes(`${this.base.get(id)} ${classes}`);
+    if (label !== undefined) ele.style("label", label);
   }
 
   /** pans so a step's node and its children are in view, when some of them are not */

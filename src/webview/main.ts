@@ -22,7 +22,7 @@ interface PageState {
 }
 
 /** above this many values the graph is summarised instead of drawn */
-const DRAW_LIMIT = 1500;
+const DRAW_LIMIT = 1000;
 const PLAY_INTERVAL_MS = 700;
 
 /** fields of the host's messages that hold numbers, NaN and infinities included */
