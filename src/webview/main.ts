@@ -264,7 +264,7 @@ function hover(id: number | undefined, at: { x: number; y: number }): void {
   const n = nodes.get(id)!;
   const step = stepper.trace.steps.find((s) => s.node === id);
   const lines = [
-    `${nameOf(n)}  (#${n.id})`,
+    n.label ? `${n.label}  (#${n.id})` : `#${n.id}`,
     `op: ${n.op || "leaf"}`,
     `data: ${fmt(n.data, 8)}`,
     `grad now: ${fmt(stepper.grad(id), 8)}`,

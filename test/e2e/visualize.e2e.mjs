@@ -111,4 +111,22 @@ describe("end to end in a real VS Code", function () {
     await panel.waitForFunction(() => document.querySelector('#values tr[data-label="x1"] .data')?.textContent === "3", undefined, { timeout: 30_000 });
     assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
   });
+
+  it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+    await page.keyboard.type("xor.ts");
+    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="xor.ts"]');
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('.tab[aria-label*="xor.ts"]');
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "svg.loss");
+    await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 60"));
+    assert.match(await panel.textContent("#chart h3"), /Loss per backward\(\) call \(60\)/);
+    // the left end of the curve is the first call
+    const box = await panel.locator("svg.loss").boundingBox();
+    await panel.locator("svg.loss").click({ position: { x: 2, y: box.height / 2 } });
+    await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 1."), undefined, { timeout: 30_000 });
+    assert.match(await panel.textContent("#position"), /^Step 0 of \d+$/);
+  });
 });
