@@ -87,7 +87,6 @@ export class GraphView {
       style: this.style(),
       minZoom: 0.05,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: true,
     });

@@ -1,7 +1,7 @@
 // end to end, as a person would: a real vs code (code-server) in chromium, the command palette,
 // Visualize Backprop on examples/neuron.ts, Step until the pass is done, the grads read off the panel.
 import * as assert from "node:assert";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,15 @@ async function webviewFrame(page, selector, timeoutMs = 30_000) {
   throw new Error(`no webview frame with ${selector}`);
 }
 
+async function openFile(page, name) {
+  await page.keyboard.press("Control+P");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await page.keyboard.type(name);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`.tab[aria-label*="${name}"]`);
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   await page.waitForSelector(".quick-input-widget input", { state: "visible" });
@@ -33,6 +42,7 @@ async function runCommand(page, title) {
 describe("end to end in a real VS Code", function () {
   this.timeout(180_000);
   let server, browser, page, workspace;
+  const consoleLines = [];
 
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), "bps-e2e-"));
@@ -40,6 +50,7 @@ describe("end to end in a real VS Code", function () {
     server = await startCodeServer({ workspace, settings: { "workbench.colorTheme": "Default Dark Modern" } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
+    page.on("console", (m) => consoleLines.push(m.text()));
     await page.goto(workbenchUrl({ baseUrl: server.baseUrl, workspace, extensionDevelopmentPath: REPO }));
     await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
   });
@@ -51,13 +62,7 @@ describe("end to end in a real VS Code", function () {
   });
 
   it("palette -> Visualize Backprop -> Step until done shows x1.grad = -1.5 and w1.grad = 1", async () => {
-    // open neuron.ts with quick open
-    await page.keyboard.press("Control+P");
-    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
-    await page.keyboard.type("neuron.ts");
-    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="neuron.ts"]');
-    await page.keyboard.press("Enter");
-    await page.waitForSelector('.tab[aria-label*="neuron.ts"]');
+    await openFile(page, "neuron.ts");
 
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#step");
@@ -113,12 +118,7 @@ describe("end to end in a real VS Code", function () {
   });
 
   it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {
-    await page.keyboard.press("Control+P");
-    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
-    await page.keyboard.type("xor.ts");
-    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="xor.ts"]');
-    await page.keyboard.press("Enter");
-    await page.waitForSelector('.tab[aria-label*="xor.ts"]');
+    await openFile(page, "xor.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "svg.loss");
     await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 60"));
@@ -128,5 +128,20 @@ describe("end to end in a real VS Code", function () {
     await panel.locator("svg.loss").click({ position: { x: 2, y: box.height / 2 } });
     await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 1."), undefined, { timeout: 30_000 });
     assert.match(await panel.textContent("#position"), /^Step 0 of \d+$/);
+  });
+
+  it("shows a label that looks like html as text, and the page breaks no content security rule", async () => {
+    const label = '<img src=x onerror="document.title=1"><b>bold</b>';
+    writeFileSync(
+      join(workspace, "html-label.ts"),
+      `import { Value } from "backprop-stepper";\nconst a = new Value(2, ${JSON.stringify(label)});\na.mul(3).backward();\n`,
+    );
+    await openFile(page, "html-label.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#values tr[data-node-id]");
+    await panel.waitForFunction((text) => [...document.querySelectorAll("#values td.name")].some((td) => td.textContent === text), label);
+    assert.strictEqual(await panel.locator("#values img, #values b").count(), 0, "no element was made from the label");
+    const violations = consoleLines.filter((l) => /Content Security Policy|Refused to/.test(l));
+    assert.deepStrictEqual(violations, []);
   });
 });
