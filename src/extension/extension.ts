@@ -2,7 +2,6 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import type { ScriptError } from "../shared/protocol";
 import { runScript, type RunOutcome } from "../runner/runScript";
 import { noBackwardHint } from "../runner/hints";
@@ -72,10 +71,11 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     panel.post({ type: "showError", error, fileName: panel.fileName });
   }
 
-  /** the file to run: the document itself, saved first; an untitled one goes to a temporary file */
+  /** the file to run: the document itself, saved first; an untitled one is copied to the extension's storage */
   async function scriptFile(doc: vscode.TextDocument): Promise<vscode.Uri | undefined> {
     if (doc.isUntitled) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-untitled-"));
+      const dir = path.join(context.globalStorageUri.fsPath, "untitled");
+      fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, "script.ts");
       fs.writeFileSync(file, doc.getText());
       return vscode.Uri.file(file);

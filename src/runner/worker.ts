@@ -20,11 +20,15 @@ function send(msg: FromWorker): Promise<void> {
   });
 }
 
+// the script may call process.exit(): it then ends like a script that ran to its end (below)
+const exitProcess: (code: number) => never = process.exit.bind(process);
+class ScriptExit extends Error {}
+
 let finished = false;
 async function finish(msg: FromWorker): Promise<never> {
   finished = true;
   await send(msg);
-  process.exit(0);
+  return exitProcess(0);
 }
 
 function captureConsole(): void {
@@ -70,13 +74,15 @@ async function run(req: RunRequest): Promise<void> {
 
   const fail = (thrown: unknown) => {
     if (finished) return;
+    if (thrown instanceof ScriptExit) return done();
     void finish({ type: "failed", error: errorFromThrown(thrown, bundle.inputs, req.file) });
   };
   process.on("uncaughtException", fail);
   process.on("unhandledRejection", fail);
 
   // the script is done when its event loop is empty (timers and promises included)
-  process.on("beforeExit", () => {
+  process.on("beforeExit", () => done());
+  function done(): void {
     if (finished) return;
     const result = {
       file: req.file,
@@ -86,11 +92,14 @@ async function run(req: RunRequest): Promise<void> {
       ...(last ? drawable(last, req.maxNodes) : {}),
     };
     void finish({ type: "done", result });
-  });
+  }
 
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   process.setSourceMapsEnabled(true);
   captureConsole();
+  process.exit = ((code?: number) => {
+    throw new ScriptExit(`process.exit(${code ?? ""})`);
+  }) as typeof process.exit;
   // every value the script makes gets its creation line (up to a limit)
   let located: LocatorState | undefined;
   try {

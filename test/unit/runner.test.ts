@@ -178,6 +178,13 @@ describe("runner", function () {
     assert.strictEqual(nodes.at(-1)!.loc, undefined);
   });
 
+  it("ends a script that calls process.exit() as if it had run to its end", async () => {
+    const { outcome, console } = await run("exits.ts", HEADER + 'new Value(1, "a").backward();\nprocess.exit(0);\nconsole.log("never");\n');
+    assert.ok(outcome.ok);
+    assert.strictEqual(outcome.result.calls.length, 1);
+    assert.deepStrictEqual(console, []);
+  });
+
   it("stops when cancelled", async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 300);
