@@ -109,6 +109,9 @@ function show(res: RunResult, keepPosition: boolean): void {
   if (res.calls.length > 1) {
     chartBox.append(lossChart(res.calls, res.trace?.index, (index) => post({ type: "openCall", index })));
   }
+  if (res.locatedLimit) {
+    chartBox.append(el("p", { class: "muted" }, `Creation lines are recorded for the first ${res.locatedLimit.toLocaleString()} values of a run (it costs time); values made later have none.`));
+  }
   if (!res.trace) {
     const why = res.tooBig
       ? `The last backward() call's graph has ${res.tooBig.nodeCount.toLocaleString()} Values, more than the limit of ${res.tooBig.maxNodes.toLocaleString()} (setting backpropStepper.maxNodes), so it is summarised, not drawn.`

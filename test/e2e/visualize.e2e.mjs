@@ -9,6 +9,8 @@ import { launchChromium, startCodeServer, workbenchUrl } from "../../scripts/cod
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESULTS = join(REPO, "test-results");
+/** a label a script might give that looks like html: the panel must show it as text */
+const HTML_LABEL = '<img src=x onerror="document.title=1"><b>bold</b>';
 
 /** the frame of the webview whose page has `selector` (webviews nest an iframe in an iframe) */
 async function webviewFrame(page, selector, timeoutMs = 30_000) {
@@ -47,6 +49,10 @@ describe("end to end in a real VS Code", function () {
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), "bps-e2e-"));
     cpSync(join(REPO, "examples"), workspace, { recursive: true });
+    writeFileSync(
+      join(workspace, "html-label.ts"),
+      `import { Value } from "backprop-stepper";\nconst a = new Value(2, ${JSON.stringify(HTML_LABEL)});\na.mul(3).backward();\n`,
+    );
     server = await startCodeServer({ workspace, settings: { "workbench.colorTheme": "Default Dark Modern" } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
@@ -88,6 +94,19 @@ describe("end to end in a real VS Code", function () {
     assert.strictEqual(await grad("x1"), "0");
     await panel.click("#continue");
     assert.strictEqual(await grad("x1"), "-1.5");
+
+    // hovering a node shows its data and grad: the graph is a canvas, so sweep the mouse along
+    // its middle row (where the root sits) until the tooltip shows
+    await panel.click("#fit");
+    const graph = await panel.locator("#graph").boundingBox();
+    let tip = "";
+    for (let x = graph.x + graph.width - 10; x > graph.x && !tip; x -= 8) {
+      await page.mouse.move(x, graph.y + graph.height / 2);
+      if (await panel.isVisible("#tooltip.visible")) tip = await panel.textContent("#tooltip");
+    }
+    assert.match(tip, /data: /);
+    assert.match(tip, /grad now: /);
+    assert.match(tip, /created at line \d+/);
 
     // a screenshot of the panel mid-pass, to look at: back to step 3, side bar hidden
     mkdirSync(RESULTS, { recursive: true });
@@ -131,15 +150,10 @@ describe("end to end in a real VS Code", function () {
   });
 
   it("shows a label that looks like html as text, and the page breaks no content security rule", async () => {
-    const label = '<img src=x onerror="document.title=1"><b>bold</b>';
-    writeFileSync(
-      join(workspace, "html-label.ts"),
-      `import { Value } from "backprop-stepper";\nconst a = new Value(2, ${JSON.stringify(label)});\na.mul(3).backward();\n`,
-    );
     await openFile(page, "html-label.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#values tr[data-node-id]");
-    await panel.waitForFunction((text) => [...document.querySelectorAll("#values td.name")].some((td) => td.textContent === text), label);
+    await panel.waitForFunction((text) => [...document.querySelectorAll("#values td.name")].some((td) => td.textContent === text), HTML_LABEL);
     assert.strictEqual(await panel.locator("#values img, #values b").count(), 0, "no element was made from the label");
     const violations = consoleLines.filter((l) => /Content Security Policy|Refused to/.test(l));
     assert.deepStrictEqual(violations, []);
