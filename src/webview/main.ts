@@ -169,6 +169,7 @@ function summary(trace: Trace): HTMLElement {
 function buildTable(trace: Trace): void {
   const head = el("tr", {}, el("th", {}, "value"), el("th", {}, "op"), el("th", {}, "data"), el("th", {}, "grad"));
   tableTitle.textContent = trace.nodes.length > DRAW_LIMIT ? "Parameters" : "Values";
+  tableTitle.hidden = false;
   // a big graph lists its parameters (labelled leaves), a small one every value, output first
   const big = trace.nodes.length > DRAW_LIMIT;
   const path = (n: TraceNode) => `${n.module ?? ""}/${n.label}`;
@@ -350,5 +351,11 @@ window.addEventListener("keydown", (e) => {
 new MutationObserver(() => graph?.restyle()).observe(document.body, { attributes: true, attributeFilter: ["class"] });
 window.addEventListener("resize", () => graph?.fit());
 
+// until a run has finished: what the panel is for
+details.replaceChildren(
+  el("h3", {}, "No graph yet"),
+  el("p", { class: "muted" }, "The graph of the script's last backward() call appears here once the script has run."),
+);
+tableTitle.hidden = true;
 updateControls();
 post({ type: "ready" });
