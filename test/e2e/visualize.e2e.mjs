@@ -24,22 +24,21 @@ async function webviewFrame(page, selector, timeoutMs = 30_000) {
   throw new Error(`no webview frame with ${selector}`);
 }
 
-async function openFile(page, name) {
-  await page.keyboard.press("Control+P");
+/** opens the quick input with `key`, types `text` and accepts the row that names it */
+async function quickInput(page, key, text) {
+  await page.keyboard.press(key);
   await page.waitForSelector(".quick-input-widget input", { state: "visible" });
-  await page.keyboard.type(name);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`);
+  await page.keyboard.type(text);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${text}"]`);
   await page.keyboard.press("Enter");
+}
+
+async function openFile(page, name) {
+  await quickInput(page, "Control+P", name);
   await page.waitForSelector(`.tab[aria-label*="${name}"]`);
 }
 
-async function runCommand(page, title) {
-  await page.keyboard.press("F1");
-  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
-  await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
-  await page.keyboard.press("Enter");
-}
+const runCommand = (page, title) => quickInput(page, "F1", title);
 
 describe("end to end in a real VS Code", function () {
   this.timeout(180_000);
