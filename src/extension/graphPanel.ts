@@ -30,7 +30,7 @@ export class GraphPanel {
   static createOrShow(extensionUri: vscode.Uri, file: vscode.Uri, host: PanelHost): GraphPanel {
     const column = vscode.ViewColumn.Beside;
     if (GraphPanel.currentPanel) {
-      GraphPanel.currentPanel.file = file;
+      GraphPanel.currentPanel.setFile(file);
       GraphPanel.currentPanel.panel.reveal(column, true);
       return GraphPanel.currentPanel;
     }
@@ -50,14 +50,24 @@ export class GraphPanel {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    public file: vscode.Uri,
+    file: vscode.Uri,
     private readonly host: PanelHost,
   ) {
+    this.file = file;
+    this.panel.title = `Backprop: ${this.fileName}`;
     this.panel.webview.options = getWebviewOptions(extensionUri);
     this.panel.webview.html = this.html();
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "icon.svg");
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.panel.webview.onDidReceiveMessage((msg: FromWebview) => this.receive(msg), null, this.disposables);
+  }
+
+  /** the script the panel shows */
+  file: vscode.Uri;
+
+  setFile(file: vscode.Uri): void {
+    this.file = file;
+    this.panel.title = `Backprop: ${this.fileName}`;
   }
 
   get fileName(): string {
@@ -69,7 +79,6 @@ export class GraphPanel {
     const shape = result.trace ? shapeOf(result) : undefined;
     const keepPosition = shape !== undefined && shape === this.lastShape;
     this.lastShape = shape;
-    this.panel.title = `Backprop: ${this.fileName}`;
     this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition });
   }
 
