@@ -7,10 +7,10 @@ import type { Stepper } from "./stepper";
 import { fmt } from "./format";
 import { themeColor } from "./dom";
 
-const VALUE_W = 150;
+const VALUE_W = 180;
 const VALUE_H = 60;
 const OP_W = 44;
-const GAP = 50;
+const GAP = 64;
 const ROW_GAP = 84;
 /** below this zoom the labels are too small to read: pan instead */
 const MIN_READABLE_ZOOM = 0.8;
@@ -31,11 +31,11 @@ export function nameOf(n: TraceNode): string {
   return n.label || `#${n.id}`;
 }
 
-/** characters per line of a value's label: longer names are cut with an ellipsis */
-const LABEL_CHARS = 18;
+/** characters that fit on a line of a value's box: a longer name is cut with an ellipsis */
+const NAME_CHARS = 22;
 
-function boxed(lines: string[]): string {
-  return lines.map((line) => (line.length > LABEL_CHARS ? line.slice(0, LABEL_CHARS - 1) + "…" : line)).join("\n");
+function boxed(name: string, ...numbers: string[]): string {
+  return [name.length > NAME_CHARS ? name.slice(0, NAME_CHARS - 1) + "…" : name, ...numbers].join("\n");
 }
 
 export class GraphView {
@@ -132,7 +132,7 @@ export class GraphView {
           processed.has(n.id) && !isCurrent ? "processed" : "",
           !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)) ? "nonfinite" : "",
         ];
-        this.show(`v${n.id}`, classes.join(" "), boxed([nameOf(n), `data ${fmt(n.data)}`, grad]));
+        this.show(`v${n.id}`, classes.join(" "), boxed(nameOf(n), `data ${fmt(n.data)}`, grad));
         if (n.children.length === 0) continue;
         const current = isCurrent ? "current" : "";
         this.show(`o${n.id}`, current);
@@ -207,7 +207,7 @@ export class GraphView {
           "text-valign": "center",
           "text-halign": "center",
           "font-family": mono,
-          "font-size": 13,
+          "font-size": 12,
           "line-height": 1.25,
           color: fg,
         },
@@ -246,7 +246,8 @@ export class GraphView {
           "arrow-scale": 0.8,
           "curve-style": "bezier",
           "font-family": mono,
-          "font-size": 12,
+          "font-size": 11,
+          "text-margin-y": -8,
           color: accent,
           "text-background-color": bg,
           "text-background-opacity": 1,
