@@ -349,7 +349,13 @@ window.addEventListener("keydown", (e) => {
 
 // theme changes swap the body's classes: recolour the graph
 new MutationObserver(() => graph?.restyle()).observe(document.body, { attributes: true, attributeFilter: ["class"] });
-window.addEventListener("resize", () => graph?.fit());
+// a resized panel: readable again, with the current step in view
+window.addEventListener("resize", () => {
+  graph?.fit();
+  if (stepper?.current) graph?.reveal(stepper.current.node);
+});
+// the pointer left the graph (perhaps the whole page): no node is hovered any more
+graphBox.addEventListener("mouseleave", () => tooltip.classList.remove("visible"));
 
 // until a run has finished: what the panel is for
 details.replaceChildren(

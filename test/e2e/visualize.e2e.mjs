@@ -111,10 +111,9 @@ describe("end to end in a real VS Code", function () {
     mkdirSync(RESULTS, { recursive: true });
     await panel.click("#back");
     await panel.click("#back");
+    await page.mouse.move(5, 5);
     await page.keyboard.press("Control+B");
     await page.waitForTimeout(1500);
-    await panel.click("#fit");
-    await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
   });
 
