@@ -60,7 +60,6 @@ let stepper: Stepper | undefined;
 let graph: GraphView | undefined;
 let nodes = new Map<number, TraceNode>();
 let playing: ReturnType<typeof setInterval> | undefined;
-let fileName = "";
 
 function go(move: (s: Stepper) => void): void {
   if (!stepper) return;
@@ -114,11 +113,12 @@ function show(res: RunResult, keepPosition: boolean): void {
   }
   if (!res.trace) {
     const why = res.tooBig
-      ? `The last backward() call's graph has ${res.tooBig.nodeCount.toLocaleString()} Values, more than the limit of ${res.tooBig.maxNodes.toLocaleString()} (setting backpropStepper.maxNodes), so it is summarised, not drawn.`
+      ? `The last backward() call's graph has ${res.tooBig.nodeCount.toLocaleString()} Values, more than the limit of ${res.tooBig.maxNodes.toLocaleString()}, so it was not sent to the panel. Raise the setting backpropStepper.maxNodes to step it.`
       : "The last backward() call ran with recording off (setRecording(false)), so it has no steps to show.";
     setBanner("info", why);
     details.replaceChildren(el("p", {}, `${res.calls.length} backward() call(s) ran.`));
     table.replaceChildren();
+    tableTitle.hidden = true;
     updateControls();
     return;
   }
@@ -307,22 +307,20 @@ function showError(error: ScriptError): void {
   if (error.hint) content.push(el("pre", { class: "hint" }, error.hint));
   if (goTo) content.push(goTo);
   setBanner("error", ...content);
-  status.textContent = "";
 }
 
 window.addEventListener("message", (event: MessageEvent<string>) => {
   const msg = fromJson<ToWebview>(event.data, MESSAGE_NUMBERS);
   switch (msg.type) {
     case "showTrace":
-      fileName = msg.fileName;
-      status.textContent = fileName;
+      status.textContent = msg.fileName;
       show(msg.result, msg.keepPosition);
       break;
     case "runState":
       status.textContent = `Running ${msg.fileName}…`;
       break;
     case "showError":
-      fileName = msg.fileName;
+      status.textContent = msg.fileName;
       showError(msg.error);
       break;
     default:
