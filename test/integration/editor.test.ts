@@ -1,14 +1,10 @@
 import * as assert from "node:assert";
 import * as vscode from "vscode";
-import { api, nextRun, openEditor, until, workspaceFile, writeScript } from "./helpers";
+import { api, nextRun, openEditor, until, visualize, workspaceFile, writeScript } from "./helpers";
 
 describe("the editor around a run", () => {
   it("shows the script's console output, in order, in the Backprop Stepper output channel", async () => {
-    const a = await api();
-    await openEditor(workspaceFile("neuron.ts"));
-    const run = nextRun(a);
-    await vscode.commands.executeCommand("backpropStepper.visualize");
-    assert.ok((await run).outcome.ok);
+    assert.ok((await visualize(workspaceFile("neuron.ts"))).outcome.ok);
     await vscode.commands.executeCommand("backpropStepper.showOutput");
     const text = await until("the output channel's text", () => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === "output" && d.getText().includes("o = 0.7071"));
@@ -20,10 +16,8 @@ describe("the editor around a run", () => {
   it("runs again on save and the panel gets the new numbers", async () => {
     const a = await api();
     const uri = await writeScript("resave.ts", 'import { Value } from "backprop-stepper";\nconst w = new Value(1.0, "w");\nconst y = w.mul(3);\ny.backward();\n');
+    assert.ok((await visualize(uri)).outcome.ok);
     const editor = await openEditor(uri);
-    const first = nextRun(a);
-    await vscode.commands.executeCommand("backpropStepper.visualize");
-    assert.ok((await first).outcome.ok);
 
     const second = nextRun(a);
     await editor.edit((e) => e.replace(new vscode.Range(2, 0, 2, 100), "const y = w.mul(5);"));

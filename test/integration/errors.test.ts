@@ -1,19 +1,15 @@
 import * as assert from "node:assert";
 import * as vscode from "vscode";
-import { api, nextRun, openEditor, until, writeScript } from "./helpers";
+import { until, visualize, writeScript } from "./helpers";
 
-async function visualize(name: string, text: string) {
-  const a = await api();
+async function visualizeScript(name: string, text: string) {
   const uri = await writeScript(name, text);
-  await openEditor(uri);
-  const run = nextRun(a);
-  await vscode.commands.executeCommand("backpropStepper.visualize");
-  return { uri, ...(await run) };
+  return { uri, ...(await visualize(uri)) };
 }
 
 describe("a script that fails", () => {
   it("puts a syntax error in Problems at its line and column", async () => {
-    const { uri, outcome } = await visualize("broken.ts", 'import { Value } from "backprop-stepper";\nconst a = new Value(1);\nconst b = a.mul(;\n');
+    const { uri, outcome } = await visualizeScript("broken.ts", 'import { Value } from "backprop-stepper";\nconst a = new Value(1);\nconst b = a.mul(;\n');
     assert.ok(!outcome.ok && outcome.error.kind === "syntax");
     const diagnostics = await until("a diagnostic", () => {
       const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === "Backprop Stepper");
@@ -24,7 +20,7 @@ describe("a script that fails", () => {
   });
 
   it("puts a throw at the user's own line", async () => {
-    const { uri, outcome } = await visualize(
+    const { uri, outcome } = await visualizeScript(
       "throws.ts",
       'import { Value } from "backprop-stepper";\n\nfunction check(v: Value) {\n  if (v.data > 0) throw new Error("too big");\n}\ncheck(new Value(3));\n',
     );

@@ -49,3 +49,12 @@ export async function openEditor(uri: vscode.Uri): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(uri);
   return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 }
+
+/** opens `uri` in an editor, runs Visualize Backprop on it and waits for the run to end */
+export async function visualize(uri: vscode.Uri): Promise<{ file: string; outcome: RunOutcome }> {
+  const a = await api();
+  await openEditor(uri);
+  const run = nextRun(a);
+  await vscode.commands.executeCommand("backpropStepper.visualize");
+  return run;
+}

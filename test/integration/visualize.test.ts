@@ -1,14 +1,11 @@
 import * as assert from "node:assert";
 import * as vscode from "vscode";
-import { api, nextRun, openEditor, until, workspaceFile } from "./helpers";
+import { api, until, visualize, workspaceFile } from "./helpers";
 
 describe("Visualize Backprop", () => {
   it("runs examples/neuron.ts and the panel gets the graph and its steps", async () => {
     const a = await api();
-    await openEditor(workspaceFile("neuron.ts"));
-    const run = nextRun(a);
-    await vscode.commands.executeCommand("backpropStepper.visualize");
-    const { outcome } = await run;
+    const { outcome } = await visualize(workspaceFile("neuron.ts"));
     assert.ok(outcome.ok, `the run succeeded: ${JSON.stringify(outcome)}`);
     const trace = outcome.result.trace!;
     const byLabel = new Map(trace.nodes.map((n) => [n.label, n]));
