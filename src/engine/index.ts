@@ -7,11 +7,11 @@ export { topoOrder } from "./topo";
 export { setBackwardListener, setRecording, isRecording } from "./recorder";
 export type { BackwardCall, BackwardListener } from "./recorder";
 export { buildTrace } from "./trace";
-export type { Trace, TraceNode, TraceStep, TraceUpdate } from "./trace";
+export type { Trace, TraceNode, TraceStep, TraceUpdate, TraceGroup } from "./trace";
 export { toJson, fromJson, reviveNumber, NUMERIC_KEYS } from "./json";
 export { gradCheck } from "./gradCheck";
 export type { GradCheckEntry } from "./gradCheck";
-export { withModule } from "./moduleScope";
+export { withModule } from "./group";
 export { sum, mean, argmax } from "./reduce";
 export { Random, rng, DEFAULT_SEED } from "./random";
 

@@ -1,19 +1,25 @@
 // sums and means built from "+" nodes, so they show in the graph as the chain a learner would write.
+// each makes a group of its own, so a sum of 100 terms folds into one box in the panel.
 
 import { Value, lift } from "./value";
+import { inGroup } from "./group";
 
-/** xs[0] + xs[1] + …, left to right; 0 for an empty list */
-export function sum(xs: readonly (Value | number)[]): Value {
+function chain(xs: readonly (Value | number)[]): Value {
   if (xs.length === 0) return new Value(0);
   let s = lift(xs[0]);
   for (let i = 1; i < xs.length; i++) s = s.add(xs[i]);
   return s;
 }
 
+/** xs[0] + xs[1] + …, left to right; 0 for an empty list */
+export function sum(xs: readonly (Value | number)[]): Value {
+  return inGroup("sum", "sum", () => chain(xs));
+}
+
 /** sum(xs) / xs.length */
 export function mean(xs: readonly (Value | number)[]): Value {
   if (xs.length === 0) throw new Error("mean of an empty list");
-  return sum(xs).div(xs.length);
+  return inGroup("mean", "mean", () => chain(xs).div(xs.length));
 }
 
 /** index of the largest data (first on ties), e.g. the predicted class from a list of scores */

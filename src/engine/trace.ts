@@ -4,6 +4,7 @@
 
 import type { SourceLoc } from "./value";
 import type { BackwardCall } from "./recorder";
+import type { Group, GroupKind } from "./group";
 
 export interface TraceUpdate {
   child: number;
@@ -36,7 +37,25 @@ export interface TraceNode {
   /** d(this)/d(child) per child */
   locals: number[];
   module?: string;
+  /** id of the innermost group (in Trace.groups) the value was made in */
+  group?: number;
   loc?: SourceLoc;
+}
+
+/** a group of values: a module's parameters or one call of it, a loss, a term, a sum */
+export interface TraceGroup {
+  id: number;
+  kind: GroupKind;
+  /** "MLP", "layer 2", "neuron 1", "mse", "term 3", "sum" */
+  name: string;
+  /** the enclosing group, null at the top */
+  parent: number | null;
+  /** which call of its module this is, 1, 2, … in this graph (sample 3 of a model); null for parameters and helpers */
+  call: number | null;
+  /** the module it belongs to, as the id of that module's parameters group (calls and parameters share it) */
+  owner?: number;
+  /** the module path of its values ("MLP/L1/N2") */
+  module?: string;
 }
 
 export interface Trace {
@@ -51,6 +70,8 @@ export interface Trace {
   nodes: TraceNode[];
   /** in the order backward ran them: one per node with children */
   steps: TraceStep[];
+  /** every group a node is in, and their ancestors, parents before children */
+  groups: TraceGroup[];
 }
 
 export function buildTrace(call: BackwardCall): Trace {
@@ -60,6 +81,7 @@ export function buildTrace(call: BackwardCall): Trace {
   const usedLocals = new Map<number, number[]>();
   if (steps !== null) for (const s of steps) usedLocals.set(s.node, s.updates.map((u) => u.local));
   const nodes: TraceNode[] = [];
+  const groups = new Map<number, Group>();
   for (let i = 0; i < order.length; i++) {
     const v = order[i];
     const n: TraceNode = {
@@ -72,7 +94,13 @@ export function buildTrace(call: BackwardCall): Trace {
       children: v.children.map((c) => c.id),
       locals: usedLocals.get(v.id) ?? v.locals.slice(),
     };
-    if (v.module !== undefined) n.module = v.module;
+    const g = v.group;
+    if (g !== null) {
+      n.group = g.id;
+      if (!groups.has(g.id)) for (let p: Group | null = g; p !== null && !groups.has(p.id); p = p.parent) groups.set(p.id, p);
+      const path = g.path;
+      if (path !== undefined) n.module = path;
+    }
     if (v.loc !== undefined) n.loc = v.loc;
     nodes.push(n);
   }
@@ -83,5 +111,27 @@ export function buildTrace(call: BackwardCall): Trace {
     recorded: steps !== null,
     nodes,
     steps: steps ?? [],
+    groups: groupTable(groups),
   };
+}
+
+/** the groups as data, parents first; calls numbered 1, 2, … per module within this graph */
+function groupTable(groups: Map<number, Group>): TraceGroup[] {
+  const sorted = [...groups.values()].sort((a, b) => a.id - b.id);
+  const calls = new Map<number, number>();
+  return sorted.map((g) => {
+    const t: TraceGroup = { id: g.id, kind: g.kind, name: g.name, parent: g.parent === null ? null : g.parent.id, call: null };
+    if (g.owner !== null) {
+      const owner = g.owner.params.id;
+      t.owner = owner;
+      if (g.call !== null) {
+        const k = (calls.get(owner) ?? 0) + 1;
+        calls.set(owner, k);
+        t.call = k;
+      }
+    }
+    const path = g.path;
+    if (path !== undefined) t.module = path;
+    return t;
+  });
 }

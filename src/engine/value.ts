@@ -3,7 +3,7 @@
 // can show it; a hand-written op (manualGrad) keeps the locals it was given.
 
 import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, localOf, powName, sigmoid, type PowExponent } from "./ops";
-import { currentModule } from "./moduleScope";
+import { currentGroup, type Group } from "./group";
 import { backward } from "./backward";
 import { locate } from "./origin";
 
@@ -50,8 +50,8 @@ export class Value {
   /** @internal */
   declare _i: number;
   declare label: string;
-  /** path of the nn module that created this value ("MLP/L1/N2"), if any */
-  declare module: string | undefined;
+  /** the group (a module's call or parameters, a loss, a sum) the value was made in, if any */
+  declare group: Group | null;
   /** source location of the expression that created this value; set by the runner when it can */
   declare loc: SourceLoc | undefined;
   /** @internal op code (ops.ts) */
@@ -76,13 +76,18 @@ export class Value {
     this._i = 2 * used++;
     block[this._i] = data; // grad starts at 0, as the block does
     this.label = label;
-    this.module = currentModule();
+    this.group = currentGroup();
     this.loc = locate();
     this._code = LEAF;
     this._a = null;
     this._b = null;
     this._ext = null;
     this._mark = 0;
+  }
+
+  /** path of the nn module that created this value ("MLP/L1/N2"), if any */
+  get module(): string | undefined {
+    return this.group === null ? undefined : this.group.path;
   }
 
   get data(): number {

@@ -1,9 +1,9 @@
 // nout neurons reading the same inputs.
 
 import type { Value } from "../value";
-import { withModule } from "../moduleScope";
+import { ModuleScope } from "../group";
 import { DEFAULT_SEED, Random } from "../random";
-import { Module } from "./module";
+import { Module, titleOf } from "./module";
 import { Neuron, checkInputs, liftInputs } from "./neuron";
 import type { Activation } from "./activation";
 
@@ -21,16 +21,19 @@ export class Layer extends Module {
   readonly path: string;
   readonly neurons: Neuron[];
   readonly nin: number;
+  readonly scope: ModuleScope;
 
   constructor(nin: number, nout: number, opts: LayerOptions = {}) {
     super();
     this.path = opts.name ?? "Layer";
     this.nin = nin;
     const r = opts.rng ?? new Random(opts.seed ?? DEFAULT_SEED);
-    this.neurons = [];
-    for (let j = 0; j < nout; j++) {
-      this.neurons.push(new Neuron(nin, { activation: opts.activation, rng: r, name: `${this.path}/N${j + 1}` }));
-    }
+    this.scope = new ModuleScope("layer", titleOf(this.path, "Layer"), this.path);
+    this.neurons = this.scope.define(() => {
+      const ns: Neuron[] = [];
+      for (let j = 0; j < nout; j++) ns.push(new Neuron(nin, { activation: opts.activation, rng: r, name: `${this.path}/N${j + 1}` }));
+      return ns;
+    });
   }
 
   parameters(): Value[] {
@@ -40,8 +43,10 @@ export class Layer extends Module {
   /** one output per neuron, always an array (even for a single neuron) */
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(this.path, this.nin, x.length);
-    const xs = withModule(this.path, () => liftInputs(x));
-    return this.neurons.map((n) => n.output(xs));
+    return this.scope.call(() => {
+      const xs = liftInputs(x);
+      return this.neurons.map((n) => n.output(xs));
+    });
   }
 
   override toString(): string {

@@ -2,6 +2,12 @@
 
 import { Value, lift } from "../value";
 import { mean, sum } from "../reduce";
+import { inGroup } from "../group";
+
+/** each term of a loss in a group of its own ("term 3"), so a hundred of them fold into one series */
+function terms<T>(xs: readonly T[], term: (x: T, i: number) => Value): Value[] {
+  return xs.map((x, i) => inGroup("term", `term ${i + 1}`, () => term(x, i)));
+}
 
 /** predictions or targets: a flat list, or one list per example as forward() returns them */
 export type Batch = readonly (Value | number | readonly (Value | number)[])[];
@@ -26,13 +32,13 @@ function paired(name: string, preds: Batch, targets: Batch): [(Value | number)[]
 /** mean squared error: mean((p - t)**2) */
 export function mse(preds: Batch, targets: Batch): Value {
   const [p, t] = paired("mse", preds, targets);
-  return mean(p.map((pi, i) => lift(pi).sub(t[i]).pow(2)));
+  return inGroup("loss", "mse", () => mean(terms(p, (pi, i) => lift(pi).sub(t[i]).pow(2))));
 }
 
 /** micrograd's max-margin loss for labels y in {-1, +1}: mean(relu(1 - y * score)) */
 export function hingeLoss(scores: Batch, ys: readonly number[]): Value {
   const [s] = paired("hingeLoss", scores, ys);
-  return mean(s.map((si, i) => lift(si).mul(-ys[i]).add(1).relu()));
+  return inGroup("loss", "hinge loss", () => mean(terms(s, (si, i) => lift(si).mul(-ys[i]).add(1).relu())));
 }
 
 /**
@@ -43,14 +49,16 @@ export function hingeLoss(scores: Batch, ys: readonly number[]): Value {
  */
 export function binaryCrossEntropy(probs: Batch, ys: readonly number[]): Value {
   const [p] = paired("binaryCrossEntropy", probs, ys);
-  const terms = p.map((pi, i) => {
-    const v = lift(pi);
-    const y = ys[i];
-    if (y === 1) return v.log();
-    if (y === 0) return v.rsub(1).log();
-    return v.log().mul(y).add(v.rsub(1).log().mul(1 - y));
+  return inGroup("loss", "binary cross-entropy", () => {
+    const each = terms(p, (pi, i) => {
+      const v = lift(pi);
+      const y = ys[i];
+      if (y === 1) return v.log();
+      if (y === 0) return v.rsub(1).log();
+      return v.log().mul(y).add(v.rsub(1).log().mul(1 - y));
+    });
+    return mean(each).neg();
   });
-  return mean(terms).neg();
 }
 
 /**
@@ -64,20 +72,24 @@ export function softmaxCrossEntropy(logits: readonly Value[], targetIndex: numbe
   }
   let m = -Infinity;
   for (const l of logits) if (l.data > m) m = l.data;
-  const shifted = logits.map((l) => l.sub(m));
-  return sum(shifted.map((s) => s.exp())).log().sub(shifted[targetIndex]);
+  return inGroup("loss", "cross-entropy", () => {
+    const shifted = logits.map((l) => l.sub(m));
+    return sum(shifted.map((s) => s.exp())).log().sub(shifted[targetIndex]);
+  });
 }
 
 /** softmax probabilities as values (same max shift) */
 export function softmax(logits: readonly Value[]): Value[] {
   let m = -Infinity;
   for (const l of logits) if (l.data > m) m = l.data;
-  const es = logits.map((l) => l.sub(m).exp());
-  const total = sum(es);
-  return es.map((e) => e.div(total));
+  return inGroup("group", "softmax", () => {
+    const es = logits.map((l) => l.sub(m).exp());
+    const total = sum(es);
+    return es.map((e) => e.div(total));
+  });
 }
 
 /** alpha · Σ p², micrograd's l2 regularisation, to add to a loss */
 export function l2(params: readonly Value[], alpha: number): Value {
-  return sum(params.map((p) => p.mul(p))).mul(alpha);
+  return inGroup("loss", "l2", () => sum(params.map((p) => p.mul(p))).mul(alpha));
 }

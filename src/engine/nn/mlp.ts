@@ -1,9 +1,9 @@
 // a multi-layer perceptron: layers of neurons, each reading the previous layer's outputs.
 
 import type { Value } from "../value";
-import { withModule } from "../moduleScope";
+import { ModuleScope } from "../group";
 import { DEFAULT_SEED, Random } from "../random";
-import { Module } from "./module";
+import { Module, titleOf } from "./module";
 import { Layer } from "./layer";
 import { checkInputs, liftInputs } from "./neuron";
 import type { Activation } from "./activation";
@@ -24,6 +24,7 @@ export class MLP extends Module {
   readonly path: string;
   readonly layers: Layer[];
   readonly nin: number;
+  readonly scope: ModuleScope;
 
   constructor(nin: number, nouts: readonly number[], opts: MLPOptions = {}) {
     super();
@@ -31,12 +32,14 @@ export class MLP extends Module {
     this.nin = nin;
     const r = opts.rng ?? new Random(opts.seed ?? DEFAULT_SEED);
     const sizes = [nin, ...nouts];
-    this.layers = [];
-    for (let i = 0; i < nouts.length; i++) {
-      const last = i === nouts.length - 1;
-      const activation = last ? (opts.lastActivation ?? "linear") : (opts.activation ?? "tanh");
-      this.layers.push(new Layer(sizes[i], sizes[i + 1], { activation, rng: r, name: `${this.path}/L${i + 1}` }));
-    }
+    this.scope = new ModuleScope("model", titleOf(this.path, "MLP"), this.path);
+    this.layers = this.scope.define(() =>
+      nouts.map((_, i) => {
+        const last = i === nouts.length - 1;
+        const activation = last ? (opts.lastActivation ?? "linear") : (opts.activation ?? "tanh");
+        return new Layer(sizes[i], sizes[i + 1], { activation, rng: r, name: `${this.path}/L${i + 1}` });
+      }),
+    );
   }
 
   parameters(): Value[] {
@@ -46,9 +49,11 @@ export class MLP extends Module {
   /** the last layer's outputs, always an array (MLP(2, [4, 1]) gives one value in an array) */
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(this.path, this.nin, x.length);
-    let h: Value[] = withModule(this.path, () => liftInputs(x));
-    for (const layer of this.layers) h = layer.forward(h);
-    return h;
+    return this.scope.call(() => {
+      let h: Value[] = liftInputs(x);
+      for (const layer of this.layers) h = layer.forward(h);
+      return h;
+    });
   }
 
   override toString(): string {

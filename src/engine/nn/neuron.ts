@@ -1,9 +1,9 @@
 // one neuron: activation(w · x + b), built micrograd's way as a chain b + w0*x0 + w1*x1 + …
 
 import { Value } from "../value";
-import { withModule } from "../moduleScope";
+import { ModuleScope } from "../group";
 import { DEFAULT_SEED, Random } from "../random";
-import { Module } from "./module";
+import { Module, titleOf } from "./module";
 import { activate, type Activation } from "./activation";
 
 export interface NeuronOptions {
@@ -24,14 +24,16 @@ export class Neuron extends Module {
   readonly w: Value[];
   /** bias, starts at 0 */
   readonly b: Value;
+  readonly scope: ModuleScope;
 
   constructor(nin: number, opts: NeuronOptions = {}) {
     super();
     this.path = opts.name ?? "Neuron";
     this.activation = opts.activation ?? "tanh";
     const r = opts.rng ?? new Random(opts.seed ?? DEFAULT_SEED);
+    this.scope = new ModuleScope("neuron", titleOf(this.path, "Neuron"), this.path);
     const w: Value[] = [];
-    const b = withModule(this.path, () => {
+    const b = this.scope.define(() => {
       for (let i = 0; i < nin; i++) w.push(new Value(r.uniform(-1, 1), `w${i}`));
       return new Value(0, "b");
     });
@@ -50,7 +52,7 @@ export class Neuron extends Module {
   /** the neuron's one output as a value (forward gives it as a one-element array) */
   output(x: readonly (Value | number)[]): Value {
     checkInputs(this.path, this.w.length, x.length);
-    return withModule(this.path, () => {
+    return this.scope.call(() => {
       let z = this.b;
       for (let i = 0; i < this.w.length; i++) z = z.add(this.w[i].mul(x[i]));
       return activate(z, this.activation);
