@@ -138,6 +138,7 @@ export class GraphPanel {
     const webview = this.panel.webview;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "dist", "webview.js"));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "panel.css"));
+    const tableStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "table.css"));
     const n = nonce();
     const csp = [
       "default-src 'none'",
@@ -153,6 +154,7 @@ export class GraphPanel {
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link href="${style}" rel="stylesheet">
+  <link href="${tableStyle}" rel="stylesheet">
   <!-- cytoscape adds a <style> element unless one with this id exists; the csp would block it -->
   <meta id="__________cytoscape_stylesheet">
   <title>Backprop</title>

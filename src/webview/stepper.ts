@@ -7,8 +7,11 @@ export class Stepper {
   /** how many steps have run: 0 = the pass has only seeded the root's grad */
   private pos = 0;
   private readonly grads = new Map<number, number>();
+  /** which step each node with children is (its index in trace.steps) */
+  readonly stepIndex = new Map<number, number>();
 
   constructor(readonly trace: Trace) {
+    trace.steps.forEach((s, i) => this.stepIndex.set(s.node, i));
     this.reset();
   }
 

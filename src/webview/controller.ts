@@ -1,0 +1,308 @@
+// the page's behaviour: a run arrives -> a session; every action changes the session, then the views
+// draw it. the graph is projected and laid out again only when what is visible changes.
+import type { FromWebview, RunResult, ScriptError } from "../shared/protocol";
+import { button, el } from "./dom";
+import { renderDetails } from "./details";
+import { GraphView } from "./graphView";
+import { describeBox, type GroupTree } from "./groupTree";
+import { lossChart } from "./lossChart";
+import { stepInto, stepOut, stepOver } from "./navigation";
+import type { View } from "./projection";
+import { buildScene, pickOrientation } from "./scene";
+import { Session, type SavedState } from "./session";
+import type { Action, Toolbar } from "./toolbar";
+import { boxTip, showTip, valueTip } from "./tooltip";
+import { nameOf } from "./unitSize";
+import { ValuesTable, type TableRow } from "./valuesTable";
+
+export interface PageParts {
+  bar: Toolbar;
+  banner: HTMLElement;
+  graphBox: HTMLElement;
+  details: HTMLElement;
+  chart: HTMLElement;
+  tableBox: HTMLElement;
+  tooltip: HTMLElement;
+}
+
+export interface Host {
+  post(msg: FromWebview): void;
+  load(): SavedState | undefined;
+  save(s: SavedState): void;
+}
+
+/** "Open all" draws every value; above this many it would freeze the panel */
+export const OPEN_ALL_LIMIT = 20_000;
+const PLAY_INTERVAL_MS = 700;
+
+export class Controller {
+  private session: Session | undefined;
+  private graph: GraphView;
+  private table: ValuesTable;
+  /** the projection drawn now, and the forced boxes it was made with */
+  private drawnKey = "";
+  private view: View | undefined;
+  private playing: ReturnType<typeof setInterval> | undefined;
+  private matches: number[] = [];
+  private match = -1;
+
+  constructor(
+    private readonly parts: PageParts,
+    private readonly host: Host,
+  ) {
+    this.graph = new GraphView(parts.graphBox, {
+      onHover: (t, at) => this.hover(t, at),
+      onClickValue: (id) => this.goToLine(id),
+      onToggle: (key) => this.toggle(key),
+    });
+    this.table = new ValuesTable(parts.tableBox, (id) => this.find(id));
+    this.updateControls();
+  }
+
+  // ---- a run's result ----
+  show(res: RunResult, keepPosition: boolean): void {
+    this.stopPlay();
+    const previous = this.session?.stepper.position;
+    const saved = this.host.load();
+    const reloaded = this.session === undefined && saved?.file === res.file;
+    this.session = undefined;
+    this.view = undefined;
+    this.drawnKey = "";
+    this.parts.chart.replaceChildren();
+    this.setBanner("");
+    if (res.calls.length > 1) this.parts.chart.append(lossChart(res.calls, res.trace?.index, (index) => this.host.post({ type: "openCall", index })));
+    if (res.locatedLimit) {
+      this.parts.chart.append(el("p", { class: "muted" }, `Creation lines are recorded for the first ${res.locatedLimit.toLocaleString("en-US")} values of a run (it costs time); values made later have none.`));
+    }
+    if (!res.trace) {
+      const why = res.tooBig
+        ? `The last backward() call's graph has ${res.tooBig.nodeCount.toLocaleString("en-US")} Values, more than the limit of ${res.tooBig.maxNodes.toLocaleString("en-US")}, so it was not sent to the panel. Raise the setting backpropStepper.maxNodes to step it.`
+        : "The last backward() call ran with recording off (setRecording(false)), so it has no steps to show.";
+      this.setBanner("info", why);
+      this.parts.details.replaceChildren(el("p", {}, `${res.calls.length} backward() call(s) ran.`));
+      this.graph.clear();
+      this.table.clear();
+      this.updateControls();
+      return;
+    }
+    const s = new Session(res, res.trace);
+    this.session = s;
+    if (res.trace.accumulated) {
+      this.setBanner(
+        "warning",
+        "Grads were not zero when this backward() began, so they accumulate (as in PyTorch): each grad below adds to what it held. Call zeroGrad() (or set each grad to 0) before backward() to start from zero.",
+      );
+    }
+    const step = keepPosition ? previous : reloaded ? saved?.step : undefined;
+    if (reloaded && saved?.expanded) s.expanded = new Set(saved.expanded.filter((k) => k < s.tree.boxes.length));
+    if (step !== undefined) s.stepper.goTo(step);
+    this.table.setRows(tableRows(s));
+    this.render(false);
+    performance.mark("bps:interactive");
+  }
+
+  showError(error: ScriptError): void {
+    this.stopPlay();
+    const where = error.pos ? `${error.pos.file.split(/[\\/]/).pop()}:${error.pos.line}:${error.pos.column}` : "";
+    const content: (Node | string)[] = [el("strong", {}, where ? `${where}  ` : ""), el("span", { class: "message" }, error.message)];
+    if (error.hint) content.push(el("pre", { class: "hint" }, error.hint));
+    const pos = error.pos;
+    if (pos) content.push(button("Go to line", "Reveal the line in the editor", "goto-error", () => this.host.post({ type: "reveal", line: pos.line, column: pos.column, file: pos.file })));
+    this.setBanner("error", ...content);
+  }
+
+  setStatus(text: string): void {
+    this.parts.bar.status.textContent = text;
+  }
+
+  // ---- actions ----
+  act(a: Action): void {
+    const s = this.session;
+    if (a === "play") return this.togglePlay();
+    if (!s) return;
+    const st = s.stepper;
+    const p = st.position;
+    switch (a) {
+      case "reset": st.reset(); break;
+      case "back": st.back(); break;
+      case "step": st.step(); break;
+      case "into": st.goTo(stepInto(s.chains, p)); break;
+      case "over": st.goTo(stepOver(s.chains, p)); break;
+      case "out": st.goTo(stepOut(s.chains, p)); break;
+      case "continue": st.goTo(st.total); break;
+      case "fit": this.graph.fit(true); return;
+      case "expandAll": s.expanded = new Set(s.tree.boxes.map((b) => b.key).filter((k) => k > 0)); s.collapsed.clear(); break;
+      case "collapseAll": s.expanded.clear(); break;
+      default: { const never: never = a; throw new Error(`unknown action ${String(never)}`); }
+    }
+    this.render(true);
+  }
+
+  private togglePlay(): void {
+    if (this.playing) return this.stopPlay();
+    const s = this.session;
+    if (!s) return;
+    if (s.stepper.done) s.stepper.reset();
+    this.parts.bar.buttons.play.textContent = "Pause";
+    this.playing = setInterval(() => {
+      if (!s.stepper.step()) return this.stopPlay();
+      this.render(true);
+    }, PLAY_INTERVAL_MS);
+    this.render(true);
+  }
+
+  private stopPlay(): void {
+    if (this.playing) clearInterval(this.playing);
+    this.playing = undefined;
+    this.parts.bar.buttons.play.textContent = "Play";
+  }
+
+  private toggle(key: number): void {
+    const s = this.session;
+    if (!s) return;
+    const open = this.view?.unitOfBox.has(key) ?? false;
+    s.toggle(key, open);
+    this.render(true, key);
+  }
+
+  /** search by label or id: the first match (or the next, on Enter) is revealed */
+  search(query: string, next: boolean): void {
+    const s = this.session;
+    const q = query.trim().toLowerCase();
+    const count = this.parts.bar.searchCount;
+    if (!s || !q) {
+      this.matches = [];
+      count.textContent = "";
+      return;
+    }
+    const id = /^#?\d+$/.test(q) ? Number(q.replace("#", "")) : undefined;
+    if (!next || this.matches.length === 0) {
+      this.matches = s.trace.nodes.filter((n) => n.id === id || (n.label && n.label.toLowerCase().includes(q))).map((n) => n.id);
+      this.match = -1;
+    }
+    if (this.matches.length === 0) {
+      count.textContent = "no match";
+      return;
+    }
+    if (next) {
+      this.match = (this.match + 1) % this.matches.length;
+      this.find(this.matches[this.match]);
+    }
+    count.textContent = this.match < 0 ? `${this.matches.length} found` : `${this.match + 1} of ${this.matches.length}`;
+  }
+
+  /** opens the boxes around a value and shows it */
+  find(id: number): void {
+    const s = this.session;
+    if (!s) return;
+    s.reveal(id);
+    this.render(true);
+    this.graph.reveal([id]);
+    this.graph.flash(id);
+    this.table.reveal(id);
+  }
+
+  // ---- drawing ----
+  /** draws the session: re-projects and lays out when what is visible changed, else only restyles */
+  render(keepViewport: boolean, around?: number): void {
+    const s = this.session;
+    if (!s) return this.updateControls();
+    const forced = s.forced();
+    const key = `${[...s.expanded].sort().join(",")}|${[...forced].sort().join(",")}`;
+    if (key !== this.drawnKey) {
+      this.drawnKey = key;
+      this.view = s.view();
+      const box = this.parts.graphBox;
+      const scene = s.orient === undefined ? pickOrientation(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, box.clientWidth, box.clientHeight) : buildScene(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, s.orient);
+      s.orient = scene.orient;
+      this.graph.draw(s.trace, s.tree, scene, keepViewport);
+      if (!keepViewport) this.graph.fit(false, s.focus);
+      performance.mark("bps:drawn");
+    }
+    const st = s.stepper;
+    this.graph.update(st, s.tree, s.spans);
+    this.graph.markPath(s.holding());
+    const step = st.current;
+    const changed = new Set(step?.updates.map((u) => u.child) ?? []);
+    this.table.update((id) => st.grad(id), step?.node, changed);
+    renderDetails(this.parts.details, s);
+    this.parts.bar.position.textContent = `Step ${st.position} of ${st.total}`;
+    if (around !== undefined && this.view?.unitOfBox.has(around)) this.graph.reveal([this.firstIn(s.tree, around)]);
+    else this.graph.reveal([s.focus, ...(step?.updates.map((u) => u.child) ?? [])]);
+    this.updateControls();
+    this.host.save(s.saved());
+    this.host.post({ type: "stepChanged", step: st.position, total: st.total });
+    performance.mark("bps:stepped");
+  }
+
+  private firstIn(tree: GroupTree, key: number): number {
+    const b = tree.boxes[key];
+    return b.values[0] ?? this.firstIn(tree, b.boxes[0]);
+  }
+
+  /** the panel changed size: choose the orientation again and fit */
+  resized(): void {
+    const s = this.session;
+    if (!s) return;
+    this.graph.resize();
+    s.orient = undefined;
+    this.drawnKey = "";
+    this.render(false);
+  }
+
+  restyle(): void {
+    this.graph.restyle();
+  }
+
+  private updateControls(): void {
+    const s = this.session?.stepper;
+    const b = this.parts.bar.buttons;
+    b.reset.disabled = b.back.disabled = !s || s.position === 0;
+    b.step.disabled = b.into.disabled = b.over.disabled = b.continue.disabled = !s || s.done;
+    b.out.disabled = !s || s.done || s.position === 0;
+    b.play.disabled = !s || (s.done && !this.playing);
+    b.fit.disabled = !s;
+    const groups = (this.session?.tree.boxes.length ?? 0) > 1;
+    b.expandAll.disabled = !groups || this.session!.trace.nodes.length > OPEN_ALL_LIMIT;
+    b.expandAll.title = b.expandAll.disabled && groups ? `Too many values (over ${OPEN_ALL_LIMIT.toLocaleString("en-US")}) to draw at once: open groups one by one` : "Open every group";
+    b.collapseAll.disabled = !groups;
+    this.parts.bar.search.disabled = !s;
+  }
+
+  private setBanner(kind: "" | "warning" | "error" | "info", ...content: (Node | string)[]): void {
+    this.parts.banner.className = `banner ${kind}`;
+    this.parts.banner.replaceChildren(...content);
+  }
+
+  // ---- hover and click ----
+  private hover(t: { value: number } | { box: number } | undefined, at: { x: number; y: number }): void {
+    const s = this.session;
+    if (!t || !s) return void this.parts.tooltip.classList.remove("visible");
+    const lines = "value" in t ? valueTip(s, t.value, s.result.locatedLimit) : boxTip(s, t.box);
+    const box = this.parts.graphBox.getBoundingClientRect();
+    showTip(this.parts.tooltip, lines, box.left + at.x, box.top + at.y);
+  }
+
+  hideTip(): void {
+    this.parts.tooltip.classList.remove("visible");
+  }
+
+  private goToLine(id: number): void {
+    const loc = this.session?.nodes.get(id)?.loc;
+    if (loc) this.host.post({ type: "reveal", line: loc.line, column: loc.column, file: loc.file });
+  }
+}
+
+/** every value, output first for a small graph; parameters first, by their neuron's path, for a grouped one */
+function tableRows(s: Session): TableRow[] {
+  // a parameter is made in its module's parameters group (calls and parameters share the owner id)
+  const paramGroups = new Set(s.trace.groups.filter((g) => g.call === null && g.owner === g.id).map((g) => g.id));
+  const rows = s.trace.nodes.map((n): TableRow => {
+    const key = s.tree.boxOf.get(n.id) ?? 0;
+    return { id: n.id, name: nameOf(n), path: describeBox(s.tree, key), op: n.op, data: n.data, param: n.group !== undefined && paramGroups.has(n.group) };
+  });
+  if (s.tree.boxes.length === 1) return rows.reverse();
+  const params = rows.filter((r) => r.param).sort((a, b) => `${a.path} ${a.name}`.localeCompare(`${b.path} ${b.name}`, undefined, { numeric: true }));
+  const rest = rows.filter((r) => !r.param).reverse();
+  return params.concat(rest);
+}

@@ -1,0 +1,136 @@
+// the graph's cytoscape stylesheet, coloured from the vs code theme (light, dark, high contrast)
+import type cytoscape from "cytoscape";
+import { FONT_PX, LINE_H, OP_D } from "./unitSize";
+
+/** the theme's colours the graph uses, read from the page's css variables */
+export interface GraphColors {
+  fg: string;
+  bg: string;
+  node: string;
+  border: string;
+  muted: string;
+  accent: string;
+  changed: string;
+  error: string;
+  frame: string;
+  found: string;
+  mono: string;
+  /** high contrast: thicker borders everywhere */
+  contrast: boolean;
+}
+
+export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
+  const w = (x: number) => (c.contrast ? x + 1 : x);
+  return [
+    {
+      selector: "node.value",
+      style: {
+        shape: "round-rectangle",
+        width: "data(w)",
+        height: "data(h)",
+        "background-color": c.node,
+        "border-width": w(1),
+        "border-color": c.border,
+        "text-wrap": "wrap",
+        "text-max-width": "1000px",
+        "text-valign": "center",
+        "text-halign": "center",
+        "font-family": c.mono,
+        "font-size": FONT_PX,
+        "line-height": LINE_H / FONT_PX,
+        color: c.fg,
+      },
+    },
+    // leaves (inputs, weights, constants) have a dashed border, in the muted colour so it shows on dark themes
+    { selector: "node.value.leaf", style: { "border-style": "dashed", "border-color": c.muted, "border-width": w(1.5) } },
+    { selector: "node.value.root", style: { "border-width": w(2), "border-color": c.fg } },
+    { selector: "node.value.processed", style: { "border-color": c.muted } },
+    { selector: "node.value.updated", style: { "border-color": c.changed, "border-width": w(2.5), "border-style": "solid" } },
+    { selector: "node.value.current", style: { "border-color": c.accent, "border-width": w(3), "border-style": "solid" } },
+    { selector: "node.value.nonfinite", style: { color: c.error } },
+    { selector: "node.found", style: { "overlay-color": c.found, "overlay-opacity": 0.25, "overlay-padding": 6 } },
+    {
+      selector: "node.op",
+      style: {
+        shape: "ellipse",
+        width: OP_D,
+        height: OP_D,
+        "background-color": c.bg,
+        "border-width": w(1),
+        "border-color": c.border,
+        label: "data(text)",
+        "text-valign": "center",
+        "text-halign": "center",
+        "font-family": c.mono,
+        "font-size": FONT_PX,
+        color: c.fg,
+      },
+    },
+    { selector: "node.op.current", style: { "border-color": c.accent, "border-width": w(2), color: c.accent } },
+    {
+      selector: "node.box",
+      style: {
+        shape: "round-rectangle",
+        width: "data(w)",
+        height: "data(h)",
+        "background-color": c.frame,
+        "border-width": w(1.5),
+        "border-color": c.border,
+        "text-wrap": "wrap",
+        "text-max-width": "1000px",
+        "text-valign": "center",
+        "text-halign": "center",
+        "font-family": c.mono,
+        "font-size": FONT_PX,
+        "line-height": LINE_H / FONT_PX,
+        color: c.fg,
+      },
+    },
+    // a series stands for many alike boxes: a double border, like a stack of cards
+    { selector: "node.box.series", style: { "border-style": "double", "border-width": w(4) } },
+    { selector: "node.box.active", style: { "border-color": c.accent } },
+    { selector: "node.box.done", style: { "border-color": c.muted } },
+    { selector: "node.box.updated", style: { "border-color": c.changed, "border-width": w(2.5) } },
+    { selector: "node.box.current", style: { "border-color": c.accent, "border-width": w(3) } },
+    {
+      selector: "node.frame",
+      style: {
+        shape: "round-rectangle",
+        "background-color": c.frame,
+        "background-opacity": 0.55,
+        "border-width": w(1),
+        "border-color": c.border,
+        padding: "0px",
+        label: "data(text)",
+        "text-valign": "top",
+        "text-halign": "center",
+        "text-margin-y": -3,
+        "font-family": c.mono,
+        "font-size": FONT_PX,
+        color: c.muted,
+        "min-zoomed-font-size": 4,
+      },
+    },
+    { selector: "node.frame.onpath", style: { "border-color": c.accent, color: c.fg } },
+    {
+      selector: "edge",
+      style: {
+        width: w(1),
+        "line-color": c.border,
+        "target-arrow-color": c.border,
+        "target-arrow-shape": "triangle",
+        "arrow-scale": 0.8,
+        "curve-style": "bezier",
+        "font-family": c.mono,
+        "font-size": 11,
+        "text-margin-y": -8,
+        color: c.accent,
+        "text-background-color": c.bg,
+        "text-background-opacity": 1,
+        "text-background-padding": "2px",
+      },
+    },
+    { selector: "edge.bundle", style: { width: "data(width)", "line-opacity": 0.8, label: "data(text)", color: c.muted, "text-margin-y": 0 } },
+    { selector: "edge.current", style: { width: w(2), "line-color": c.accent, "target-arrow-color": c.accent } },
+  ];
+}

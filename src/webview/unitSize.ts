@@ -1,0 +1,64 @@
+// how big each thing in the graph is drawn, from the text it will hold. pure (no DOM): the layout
+// needs sizes before anything is drawn.
+import type { Trace, TraceNode } from "../engine/trace";
+import { fmt } from "./format";
+import { boxTitle, type Box } from "./groupTree";
+
+/** the graph's text size in px; at zoom z it reads as FONT_PX * z on screen */
+export const FONT_PX = 12;
+/** a monospace character's width at FONT_PX */
+export const CHAR_W = 7.3;
+export const LINE_H = 15;
+export const OP_D = 30;
+export const OP_GAP = 12;
+const PAD_X = 14;
+const PAD_Y = 10;
+/** longer names are cut with an ellipsis */
+export const NAME_CHARS = 24;
+
+/** the name a value is shown by: its label, or its id when it has none */
+export function nameOf(n: TraceNode): string {
+  return n.label || `#${n.id}`;
+}
+
+export function shortName(name: string): string {
+  return name.length > NAME_CHARS ? name.slice(0, NAME_CHARS - 1) + "…" : name;
+}
+
+export function gradText(before: number, after?: number): string {
+  return after === undefined ? `grad ${fmt(before)}` : `grad ${fmt(before)} → ${fmt(after)}`;
+}
+
+/** the widest line each value's box shows at any step of the pass, in characters */
+export function widestLines(trace: Trace): Map<number, number> {
+  const widest = new Map<number, number>();
+  const grow = (id: number, chars: number) => widest.set(id, Math.max(widest.get(id) ?? 0, chars));
+  for (const n of trace.nodes) {
+    grow(n.id, shortName(nameOf(n)).length);
+    grow(n.id, `data ${fmt(n.data)}`.length);
+    grow(n.id, gradText(n.grad).length);
+    if (n.gradBefore !== null) grow(n.id, gradText(n.gradBefore).length);
+  }
+  for (const s of trace.steps) for (const u of s.updates) grow(u.child, gradText(u.before, u.after).length);
+  return widest;
+}
+
+export function valueBox(chars: number): { w: number; h: number } {
+  return { w: Math.max(76, Math.ceil(chars * CHAR_W) + PAD_X), h: 3 * LINE_H + PAD_Y };
+}
+
+/** a value and, when it has one, its op node just left of it (in either orientation: it keeps ranks short) */
+export function valueUnit(chars: number, hasOp: boolean): { w: number; h: number } {
+  const box = valueBox(chars);
+  return hasOp ? { w: box.w + OP_GAP + OP_D, h: box.h } : box;
+}
+
+/** the lines a closed box shows: its title, how many values, and what flows out */
+export function boxLines(b: Box, outGrad: string): string[] {
+  return [`▸ ${boxTitle(b)}`, `${b.size.toLocaleString("en-US")} values`, outGrad];
+}
+
+export function boxUnit(b: Box): { w: number; h: number } {
+  const chars = Math.max(boxTitle(b).length + 2, 22, `${b.size} values`.length + 2);
+  return { w: Math.min(260, Math.ceil(chars * CHAR_W) + 2 * PAD_X), h: 3 * LINE_H + PAD_Y + 4 };
+}

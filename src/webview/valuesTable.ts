@@ -1,0 +1,302 @@
+// the side pane's table of values: a filter box, a count line and a scrolling table that keeps
+// only the rows in view in the dom, so a graph of 70,000 values lists every one of them
+import { el } from "./dom";
+import { fmt } from "./format";
+
+export interface TableRow {
+  id: number; // the value's id
+  name: string; // its label, or "#<id>" when it has none
+  path: string; // where it lives, e.g. "MLP › layer 1 › neuron 2" ("" for none)
+  op: string; // "" for a leaf
+  data: number;
+  param: boolean; // a parameter (weight or bias)
+}
+
+/** rows drawn above and below the visible ones, so a fast scroll shows no blank band */
+const OVERSCAN = 8;
+/** a first guess of a row's height; the first drawn row is measured */
+const GUESS_ROW_PX = 22;
+/** how long a revealed row flashes (the css animation is as long) */
+const FLASH_MS = 1200;
+
+// ---- pure parts (tested without a browser) ----
+
+/** the words of a filter, lower-cased; a row must match every one */
+export function queryTerms(query: string): string[] {
+  return query.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** what a row's words are searched in: name, path and op, lower-cased, one per line */
+export function searchKey(row: TableRow): string {
+  return `${row.name}\n${row.path}\n${row.op}`.toLowerCase();
+}
+
+/** "#12" is the value with id 12 and nothing else; "12" is that value or any text holding "12" */
+function termMatches(term: string, key: string, id: number): boolean {
+  if (/^#\d+$/.test(term)) return Number(term.slice(1)) === id;
+  if (/^\d+$/.test(term) && Number(term) === id) return true;
+  return key.includes(term);
+}
+
+export function matchesTerms(terms: readonly string[], key: string, id: number): boolean {
+  return terms.every((t) => termMatches(t, key, id));
+}
+
+/** does the row match the filter text (case-insensitive; empty matches all) */
+export function matches(row: TableRow, query: string): boolean {
+  return matchesTerms(queryTerms(query), searchKey(row), row.id);
+}
+
+/** the rows [first, last) to draw when the rows' area is scrolled by top px (negative while the header is in view) */
+export function windowOf(top: number, viewport: number, rowHeight: number, overscan: number, count: number): { first: number; last: number } {
+  if (count <= 0) return { first: 0, last: 0 };
+  if (!(rowHeight > 0)) return { first: 0, last: Math.min(count, overscan) };
+  const first = Math.floor(Math.max(0, top) / rowHeight) - overscan;
+  const last = Math.ceil(Math.max(0, top + viewport) / rowHeight) + overscan;
+  const clamp = (i: number) => Math.min(count, Math.max(0, i));
+  return { first: clamp(Math.min(first, count - 1)), last: clamp(last) };
+}
+
+/** "2,294 values", or "12 of 2,294 values match" while filtering */
+export function countText(shown: number, total: number, filtering: boolean): string {
+  const values = `${total.toLocaleString()} ${total === 1 ? "value" : "values"}`;
+  if (!filtering) return values;
+  return `${shown.toLocaleString()} of ${values} ${shown === 1 ? "matches" : "match"}`;
+}
+
+// ---- the table ----
+
+export class ValuesTable {
+  private readonly root: HTMLElement;
+  private readonly filter: HTMLInputElement;
+  private readonly count: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly head: HTMLTableSectionElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly topPad: HTMLTableCellElement;
+  private readonly bottomPad: HTMLTableCellElement;
+
+  private rows: TableRow[] = [];
+  /** search keys of rows, made on the first filtering */
+  private keys: string[] | undefined;
+  /** the rows that pass the filter, in order */
+  private shown: TableRow[] = [];
+  /** the drawn rows: shown[first + k] is drawn[k] */
+  private first = 0;
+  private drawn: HTMLTableRowElement[] = [];
+
+  private rowHeight = GUESS_ROW_PX;
+  private headHeight = 0;
+  private measured = false;
+  private frame = 0;
+
+  // the latest position, so rows that scroll in later show it too
+  private grad: ((id: number) => number) | undefined;
+  private current: number | undefined;
+  private updated: ReadonlySet<number> = new Set();
+  private flashId: number | undefined;
+  private flashTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(container: HTMLElement, private readonly onPick: (id: number) => void) {
+    this.filter = el("input", { id: "values-filter", class: "values-filter" });
+    this.filter.type = "search";
+    this.filter.placeholder = "Filter values (label, path or #id)";
+    this.filter.spellcheck = false;
+    this.filter.setAttribute("aria-label", "Filter values");
+    // typing here must not step the pass: the page's keys are on the document
+    this.filter.addEventListener("keydown", (e) => e.stopPropagation());
+    this.filter.addEventListener("input", () => this.refilter());
+
+    this.count = el("p", { id: "values-count", class: "muted values-count" });
+    this.count.setAttribute("aria-live", "polite");
+
+    const col = (c: string) => el("col", { class: c });
+    const th = (text: string, c: string) => el("th", { class: c }, text);
+    this.head = el("thead", {}, el("tr", {}, th("value", "name"), th("op", "op"), th("data", "data"), th("grad", "grad")));
+    this.topPad = el("td");
+    this.bottomPad = el("td");
+    for (const pad of [this.topPad, this.bottomPad]) pad.colSpan = 4;
+    this.body = el("tbody", {}, el("tr", { class: "pad" }, this.topPad), el("tr", { class: "pad" }, this.bottomPad));
+    const table = el("table", { class: "values", id: "values" }, el("colgroup", {}, col("name"), col("op"), col("data"), col("grad")), this.head, this.body);
+    this.body.addEventListener("click", (e) => {
+      const tr = e.target instanceof Element ? e.target.closest<HTMLElement>("tr[data-node-id]") : null;
+      if (tr) this.onPick(Number(tr.dataset.nodeId));
+    });
+
+    this.scroller = el("div", { class: "values-scroll" }, table);
+    this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
+    // the pane is shown, hidden or resized: the number of rows in view changes
+    new ResizeObserver(() => {
+      this.measured = false;
+      this.schedule();
+    }).observe(this.scroller);
+
+    this.root = el("div", { class: "values-pane" }, this.filter, this.count, this.scroller);
+    this.root.hidden = true;
+    container.append(this.root);
+  }
+
+  /** the rows, in the order to list them; resets scroll; keeps the filter text */
+  setRows(rows: TableRow[]): void {
+    this.rows = rows;
+    this.keys = undefined;
+    this.grad = undefined;
+    this.current = undefined;
+    this.updated = new Set();
+    this.root.hidden = false;
+    this.refilter();
+  }
+
+  /** redraw grads and highlights: grad(id) is the grad at the stepper's position; current is the step's node; updated are the children it just changed */
+  update(grad: (id: number) => number, current: number | undefined, updated: ReadonlySet<number>): void {
+    this.grad = grad;
+    this.current = current;
+    this.updated = updated;
+    for (const tr of this.drawn) this.paint(tr);
+  }
+
+  /** scroll so the row of id is visible (clearing the filter if it hides the row) and flash it */
+  reveal(id: number): void {
+    let at = this.shown.findIndex((r) => r.id === id);
+    if (at < 0) {
+      if (!this.rows.some((r) => r.id === id)) return;
+      this.filter.value = "";
+      this.refilter();
+      at = this.shown.findIndex((r) => r.id === id);
+    }
+    // rows sit under the sticky header: row `at` is in view when its top is below it
+    const s = this.scroller;
+    const top = this.headHeight + at * this.rowHeight;
+    const viewTop = s.scrollTop + this.headHeight;
+    const viewBottom = s.scrollTop + s.clientHeight;
+    if (top < viewTop || top + this.rowHeight > viewBottom) {
+      // far rows come to the middle, so what is around them shows too
+      s.scrollTop = top - this.headHeight - (s.clientHeight - this.headHeight - this.rowHeight) / 2;
+    }
+    this.flashId = id;
+    clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => {
+      this.flashId = undefined;
+      for (const tr of this.drawn) tr.classList.remove("flash");
+    }, FLASH_MS);
+    this.render();
+    const tr = this.drawn[at - this.first];
+    if (!tr) return;
+    // start the animation again when the row was flashing already
+    tr.classList.remove("flash");
+    void tr.offsetWidth;
+    tr.classList.add("flash");
+    // the side pane scrolls too: bring the row into its view
+    tr.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  /** empty the table (no trace) */
+  clear(): void {
+    this.rows = [];
+    this.shown = [];
+    this.keys = undefined;
+    this.grad = undefined;
+    this.current = undefined;
+    this.updated = new Set();
+    this.flashId = undefined;
+    this.render();
+    this.count.textContent = "";
+    this.root.hidden = true;
+  }
+
+  // ---- inside ----
+
+  private refilter(): void {
+    const terms = queryTerms(this.filter.value);
+    if (terms.length === 0) {
+      this.shown = this.rows;
+    } else {
+      const keys = (this.keys ??= this.rows.map(searchKey));
+      this.shown = this.rows.filter((r, i) => matchesTerms(terms, keys[i], r.id));
+    }
+    this.count.textContent = countText(this.shown.length, this.rows.length, terms.length > 0);
+    // a new list: drop every drawn row and start from the top
+    for (const tr of this.drawn) tr.remove();
+    this.drawn = [];
+    this.first = 0;
+    this.scroller.scrollTop = 0;
+    this.render();
+  }
+
+  private schedule(): void {
+    if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+      });
+    }
+  }
+
+  /** draws the rows in view, keeping those already drawn */
+  private render(): void {
+    const s = this.scroller;
+    const { first, last } = windowOf(s.scrollTop - this.headHeight, s.clientHeight, this.rowHeight, OVERSCAN, this.shown.length);
+    const oldFirst = this.first;
+    const oldLast = this.first + this.drawn.length;
+    const keepFirst = Math.max(first, oldFirst);
+    const keepLast = Math.min(last, oldLast);
+    const kept: HTMLTableRowElement[] = [];
+    this.drawn.forEach((tr, k) => {
+      const i = oldFirst + k;
+      if (i >= keepFirst && i < keepLast) kept.push(tr);
+      else tr.remove();
+    });
+    const before: HTMLTableRowElement[] = [];
+    const after: HTMLTableRowElement[] = [];
+    if (kept.length === 0) {
+      for (let i = first; i < last; i++) after.push(this.make(this.shown[i]));
+    } else {
+      for (let i = first; i < keepFirst; i++) before.push(this.make(this.shown[i]));
+      for (let i = keepLast; i < last; i++) after.push(this.make(this.shown[i]));
+    }
+    this.topPad.parentElement!.after(...before);
+    this.bottomPad.parentElement!.before(...after);
+    this.drawn = [...before, ...kept, ...after];
+    this.first = first;
+    this.topPad.style.height = `${first * this.rowHeight}px`;
+    this.bottomPad.style.height = `${(this.shown.length - last) * this.rowHeight}px`;
+    // the row height depends on the theme's font: measure it once drawn, then draw again with it
+    if (!this.measured && this.drawn.length > 0 && s.clientHeight > 0) {
+      this.measured = true;
+      this.headHeight = this.head.getBoundingClientRect().height;
+      const h = this.drawn[0].getBoundingClientRect().height;
+      if (h > 0 && Math.abs(h - this.rowHeight) > 0.01) {
+        this.rowHeight = h;
+        this.render();
+      }
+    }
+  }
+
+  private make(row: TableRow): HTMLTableRowElement {
+    const name = el("span", { class: "label" }, row.name);
+    // a long path loses its start, never the name: the path is cut at its left end
+    const cell = row.path ? el("div", { class: "cell" }, el("span", { class: "path" }, el("bdi", {}, `${row.path} ›`)), name) : el("div", { class: "cell" }, name);
+    const tr = el(
+      "tr",
+      { data: { nodeId: String(row.id), label: row.name }, class: row.param ? "param" : undefined },
+      el("td", { class: "name" }, cell),
+      el("td", { class: "op" }, row.op),
+      el("td", { class: "data" }, fmt(row.data, 6)),
+      el("td", { class: "grad" }),
+    );
+    tr.title = row.path ? `${row.path} › ${row.name}` : row.name;
+    this.paint(tr);
+    return tr;
+  }
+
+  /** the row's grad and highlights at the latest position */
+  private paint(tr: HTMLTableRowElement): void {
+    const id = Number(tr.dataset.nodeId);
+    const grad = this.grad ? fmt(this.grad(id), 6) : "";
+    const cell = tr.cells[3];
+    if (cell.textContent !== grad) cell.textContent = grad;
+    tr.classList.toggle("current", this.current === id);
+    tr.classList.toggle("updated", this.updated.has(id));
+    tr.classList.toggle("flash", this.flashId === id);
+  }
+}
