@@ -13,13 +13,23 @@ function chain(xs: readonly (Value | number)[]): Value {
 
 /** xs[0] + xs[1] + …, left to right; 0 for an empty list */
 export function sum(xs: readonly (Value | number)[]): Value {
-  return inGroup("sum", "sum", () => chain(xs));
+  return inGroup("sum", "sum", () => {
+    const s = chain(xs);
+    if (s.label === "" && xs.length > 1) s.label = "sum";
+    return s;
+  });
 }
 
 /** sum(xs) / xs.length */
 export function mean(xs: readonly (Value | number)[]): Value {
   if (xs.length === 0) throw new Error("mean of an empty list");
-  return inGroup("mean", "mean", () => chain(xs).div(xs.length));
+  return inGroup("mean", "mean", () => {
+    const s = chain(xs);
+    if (s.label === "" && xs.length > 1) s.label = "sum";
+    const m = s.div(xs.length);
+    m.label = "mean";
+    return m;
+  });
 }
 
 /** index of the largest data (first on ties), e.g. the predicted class from a list of scores */

@@ -3,13 +3,13 @@
 import type { FromWebview, RunResult, ScriptError } from "../shared/protocol";
 import { button, el } from "./dom";
 import { renderDetails } from "./details";
-import { GraphView } from "./graphView";
+import { GraphView, MIN_READABLE_ZOOM } from "./graphView";
 import { describeBox, type GroupTree } from "./groupTree";
 import { lossChart } from "./lossChart";
 import { stepInto, stepOut, stepOver } from "./navigation";
 import type { View } from "./projection";
-import { buildScene, pickOrientation } from "./scene";
-import { Session, type SavedState } from "./session";
+import { buildScene, fitZoom, pickOrientation } from "./scene";
+import { OPEN_BUDGET, Session, openToFit, type SavedState } from "./session";
 import type { Action, Toolbar } from "./toolbar";
 import { boxTip, showTip, valueTip } from "./tooltip";
 import { nameOf } from "./unitSize";
@@ -94,8 +94,9 @@ export class Controller {
       );
     }
     const step = keepPosition ? previous : reloaded ? saved?.step : undefined;
-    if (reloaded && saved?.expanded) s.expanded = new Set(saved.expanded.filter((k) => k < s.tree.boxes.length));
     if (step !== undefined) s.stepper.goTo(step);
+    if (reloaded && saved?.expanded) s.expanded = new Set(saved.expanded.filter((k) => k < s.tree.boxes.length));
+    else openToFit(s.tree, s.expanded, () => this.fits(s), OPEN_BUDGET);
     this.table.setRows(tableRows(s));
     this.render(false);
     performance.mark("bps:interactive");
@@ -233,6 +234,13 @@ export class Controller {
     this.host.save(s.saved());
     this.host.post({ type: "stepChanged", step: st.position, total: st.total });
     performance.mark("bps:stepped");
+  }
+
+  /** whether the session's view, as it is now, can be drawn whole at a readable zoom */
+  private fits(s: Session): boolean {
+    const box = this.parts.graphBox;
+    const scene = pickOrientation(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, s.view(), box.clientWidth, box.clientHeight);
+    return fitZoom(scene.placement, box.clientWidth, box.clientHeight) >= MIN_READABLE_ZOOM;
   }
 
   private firstIn(tree: GroupTree, key: number): number {

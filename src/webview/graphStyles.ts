@@ -1,6 +1,7 @@
 // the graph's cytoscape stylesheet, coloured from the vs code theme (light, dark, high contrast)
 import type cytoscape from "cytoscape";
 import { FONT_PX, LINE_H, OP_D } from "./unitSize";
+import { FRAME_PAD } from "./groupLayout";
 
 /** the theme's colours the graph uses, read from the page's css variables */
 export interface GraphColors {
@@ -43,6 +44,8 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     },
     // leaves (inputs, weights, constants) have a dashed border, in the muted colour so it shows on dark themes
     { selector: "node.value.leaf", style: { "border-style": "dashed", "border-color": c.muted, "border-width": w(1.5) } },
+    // a shared parameter drawn again beside the ops that use it
+    { selector: "node.value.ghost", style: { "background-opacity": 0.5, "border-style": "dotted" } },
     { selector: "node.value.root", style: { "border-width": w(2), "border-color": c.fg } },
     { selector: "node.value.processed", style: { "border-color": c.muted } },
     { selector: "node.value.updated", style: { "border-color": c.changed, "border-width": w(2.5), "border-style": "solid" } },
@@ -100,7 +103,7 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
         "background-opacity": 0.55,
         "border-width": w(1),
         "border-color": c.border,
-        padding: "0px",
+        padding: `${FRAME_PAD}px`,
         label: "data(text)",
         "text-valign": "top",
         "text-halign": "center",
@@ -130,7 +133,7 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
         "text-background-padding": "2px",
       },
     },
-    { selector: "edge.bundle", style: { width: "data(width)", "line-opacity": 0.8, label: "data(text)", color: c.muted, "text-margin-y": 0 } },
+    { selector: "edge.bundle", style: { width: "data(width)", "line-opacity": 0.7 } },
     { selector: "edge.current", style: { width: w(2), "line-color": c.accent, "target-arrow-color": c.accent } },
   ];
 }

@@ -8,6 +8,7 @@ import { fmt } from "./format";
 import { themeColor } from "./dom";
 import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
+import type { Unit } from "./projection";
 import { fitZoom } from "./scene";
 import { graphStyles } from "./graphStyles";
 import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, shortName, valueBox } from "./unitSize";
@@ -28,6 +29,11 @@ export interface GraphCallbacks {
 export interface BoxSpan {
   first: number;
   last: number;
+}
+
+/** a value's element: a ghost (a shared parameter drawn again where it is used) has its own */
+function valueEl(u: Unit, index: number): string {
+  return u.kind === "value" && u.ghost ? `q${index}` : `v${(u as { id: number }).id}`;
 }
 
 export class GraphView {
@@ -117,8 +123,8 @@ export class GraphView {
       const valueH = valueBox(0).h;
       const vx = r.x + r.w - valueW / 2;
       const vy = r.y + r.h / 2;
-      const classes = ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : ""].join(" ").trim();
-      out.push({ group: "nodes", data: { id: `v${n.id}`, value: n.id, parent: parentOf(u.container), w: valueW, h: valueH }, position: { x: vx, y: vy }, classes });
+      const classes = ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : "", u.ghost ? "ghost" : ""].join(" ").trim();
+      out.push({ group: "nodes", data: { id: valueEl(u, i), value: n.id, parent: parentOf(u.container), w: valueW, h: valueH }, position: { x: vx, y: vy }, classes });
       if (n.children.length === 0) return;
       const ox = r.x + OP_D / 2;
       const oy = r.y + r.h / 2;
@@ -128,19 +134,16 @@ export class GraphView {
     const endOf = (unit: number, into: boolean) => {
       const u = view.units[unit];
       if (u.kind === "box") return `g${u.key}`;
-      return into ? `o${u.id}` : `v${u.id}`;
+      return into ? `o${u.id}` : valueEl(u, unit);
     };
     for (const e of view.edges) {
       if (e.parent !== undefined) {
         out.push({ group: "edges", data: { id: `e${e.parent}_${e.index}`, source: endOf(e.from, false), target: endOf(e.to, true) }, classes: "in" });
         continue;
       }
+      // a bundle is as thick as the log of the edges it stands for
       const width = Math.min(6, 1 + Math.log2(e.count));
-      out.push({
-        group: "edges",
-        data: { id: `b${e.from}_${e.to}`, source: endOf(e.from, false), target: endOf(e.to, true), width, text: e.count > 1 ? `×${e.count}` : "" },
-        classes: "bundle",
-      });
+      out.push({ group: "edges", data: { id: `b${e.from}_${e.to}`, source: endOf(e.from, false), target: endOf(e.to, true), width }, classes: "bundle" });
     }
     return out;
   }
@@ -174,7 +177,7 @@ export class GraphView {
             holdsCurrent ? "current" : holdsUpdated ? "updated" : "",
             span && pos > span.last ? "done" : span && pos > span.first ? "active" : "",
           ];
-          this.show(`g${u.key}`, state.join(" "), boxLines(b, this.outText(b.outputs, stepper, b.kind === "params")).join("\n"));
+          this.show(`g${u.key}`, state.join(" "), boxLines(b, this.outText(b.outputs, stepper)).join("\n"));
           return;
         }
         const n = this.nodes.get(u.id)!;
@@ -188,7 +191,7 @@ export class GraphView {
           si !== undefined && si < pos - 1 ? "processed" : "",
           !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)) ? "nonfinite" : "",
         ];
-        this.show(`v${n.id}`, classes.join(" "), [shortName(nameOf(n)), `data ${fmt(n.data)}`, grad].join("\n"));
+        this.show(valueEl(u, i), classes.join(" "), [shortName(nameOf(n)), `data ${fmt(n.data)}`, grad].join("\n"));
         if (n.children.length === 0) return;
         const current = isCurrent ? "current" : "";
         this.show(`o${n.id}`, current);
@@ -201,19 +204,13 @@ export class GraphView {
     });
   }
 
-  /** what flows out of a closed box: the grad of its one output, or the range over several */
-  private outText(outputs: number[], stepper: Stepper, params: boolean): string {
+  /** what flows out of a closed box: the grad of its one output, or the largest over several */
+  private outText(outputs: number[], stepper: Stepper): string {
     if (outputs.length === 0) return "";
     if (outputs.length === 1) return gradText(stepper.grad(outputs[0]));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const id of outputs) {
-      const g = stepper.grad(id);
-      if (g < lo) lo = g;
-      if (g > hi) hi = g;
-    }
-    const what = params ? "grads" : "out grads";
-    return Number.isNaN(lo + hi) ? `${what} NaN` : `${what} ${fmt(lo)} … ${fmt(hi)}`;
+    let most = 0;
+    for (const id of outputs) most = Math.max(most, Math.abs(stepper.grad(id)));
+    return `|grad| ≤ ${fmt(most)}`;
   }
 
   /**

@@ -92,7 +92,8 @@ export function groupTree(trace: Trace, seriesMin = SERIES_MIN): GroupTree {
 
   const boxOf = new Map<number, number>();
   for (const n of trace.nodes) {
-    const key = n.group === undefined ? 0 : boxFor(home(n.group));
+    // the root (the loss) is always drawn as itself, at the right edge, whatever made it
+    const key = n.group === undefined || n.id === trace.root ? 0 : boxFor(home(n.group));
     boxes[key].values.push(n.id);
     boxOf.set(n.id, key);
   }
@@ -192,7 +193,13 @@ export function describeBox(tree: GroupTree, key: number): string {
   return sample === undefined ? words : `${words}, sample ${sample}`;
 }
 
-/** what a box is called in the graph: "MLP · sample 3", "neuron 1" */
+/** what a box is called in the details and tooltips: "MLP · sample 3", "neuron 1" */
 export function boxTitle(b: Box): string {
   return b.sample === undefined ? b.name : `${b.name} · sample ${b.sample}`;
+}
+
+/** the short name drawn on a box: "sample 3", "neuron 1", "sample ×100" */
+export function boxLabel(b: Box): string {
+  if (b.sample !== undefined) return `sample ${b.sample}`;
+  return b.name.replace(/^.* · (sample ×\d+)$/, "$1");
 }

@@ -4,7 +4,7 @@ import type { Trace } from "../engine/trace";
 import type { GroupTree } from "./groupTree";
 
 /** a value drawn as itself, or a closed box drawn as one node */
-export type Unit = { kind: "value"; id: number; container: number } | { kind: "box"; key: number; container: number };
+export type Unit = { kind: "value"; id: number; container: number; ghost?: true } | { kind: "box"; key: number; container: number };
 
 export interface ViewEdge {
   from: number;
@@ -89,14 +89,31 @@ export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<num
   };
   visit(0);
 
+  // a module's shared parameter is also drawn, as a ghost, in each open call that uses it: a neuron's
+  // weights and bias sit with its ops (one value, so one grad: what every call sent it, summed)
+  const ghosts = new Map<string, number>();
+  const ghostOf = (id: number, container: number) => {
+    const k = `${id}:${container}`;
+    let u = ghosts.get(k);
+    if (u === undefined) {
+      u = units.length;
+      units.push({ kind: "value", id, container, ghost: true });
+      ghosts.set(k, u);
+    }
+    return u;
+  };
+  const shared = (id: number) => boxes[tree.boxOf.get(id) ?? 0].kind === "params";
+
   // edges: child -> consumer, between the units that show them, bundled when a box stands for either end
   const edges: ViewEdge[] = [];
   const bundled = new Map<number, ViewEdge>();
-  const n = units.length;
+  const n = 2 * units.length + 1; // room for the ghosts made below
   for (const node of trace.nodes) {
     const to = unitOf.get(node.id)!;
+    const into = units[to];
     node.children.forEach((c, index) => {
-      const from = unitOf.get(c)!;
+      let from = unitOf.get(c)!;
+      if (into.kind === "value" && units[from].container !== into.container && shared(c)) from = ghostOf(c, into.container);
       if (from === to) return;
       if (units[from].kind === "value" && units[to].kind === "value") {
         edges.push({ from, to, count: 1, parent: node.id, index });

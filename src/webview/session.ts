@@ -17,8 +17,8 @@ export interface SavedState {
   expanded?: number[];
 }
 
-/** a graph opens with boxes opened breadth-first while no more than this many things are drawn */
-export const OPEN_BUDGET = 40;
+/** a graph opens with boxes opened breadth-first while no more than this many things are drawn (and they fit) */
+export const OPEN_BUDGET = 60;
 
 export class Session {
   readonly tree: GroupTree;
@@ -58,7 +58,7 @@ export class Session {
         }
       }
     });
-    this.expanded = initialExpanded(this.tree, OPEN_BUDGET);
+    this.expanded = new Set();
   }
 
   /** the value the pass is at: the step's node, or the root before the first step */
@@ -109,20 +109,26 @@ export class Session {
   }
 }
 
-/** boxes opened breadth-first while the number of things drawn stays within budget */
-export function initialExpanded(tree: GroupTree, budget: number): Set<number> {
-  const open = new Set<number>();
+/**
+ * boxes opened breadth-first while what is drawn still fits the panel readably (fits) and stays
+ * within budget things: a small graph opens whole, a big one shows its structure at a glance
+ */
+export function openToFit(tree: GroupTree, expanded: Set<number>, fits: () => boolean, budget: number, tries = 24): void {
   const root = tree.boxes[0];
   let drawn = root.values.length + root.boxes.length;
   const queue = root.boxes.slice();
-  while (queue.length) {
+  while (queue.length && tries > 0) {
     const key = queue.shift()!;
     const b = tree.boxes[key];
     const cost = b.values.length + b.boxes.length - 1;
     if (drawn + cost > budget) continue;
+    tries--;
+    expanded.add(key);
+    if (!fits()) {
+      expanded.delete(key);
+      continue;
+    }
     drawn += cost;
-    open.add(key);
     queue.push(...b.boxes);
   }
-  return open;
 }

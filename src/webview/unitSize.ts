@@ -2,7 +2,7 @@
 // needs sizes before anything is drawn.
 import type { Trace, TraceNode } from "../engine/trace";
 import { fmt } from "./format";
-import { boxTitle, type Box } from "./groupTree";
+import { boxLabel, type Box } from "./groupTree";
 
 /** the graph's text size in px; at zoom z it reads as FONT_PX * z on screen */
 export const FONT_PX = 12;
@@ -16,9 +16,10 @@ const PAD_Y = 10;
 /** longer names are cut with an ellipsis */
 export const NAME_CHARS = 24;
 
-/** the name a value is shown by: its label, or its id when it has none */
+/** the name a value is shown by: its label; a constant (an unlabelled leaf) by its value; else its id */
 export function nameOf(n: TraceNode): string {
-  return n.label || `#${n.id}`;
+  if (n.label) return n.label;
+  return n.children.length === 0 ? fmt(n.data) : `#${n.id}`;
 }
 
 export function shortName(name: string): string {
@@ -53,12 +54,15 @@ export function valueUnit(chars: number, hasOp: boolean): { w: number; h: number
   return hasOp ? { w: box.w + OP_GAP + OP_D, h: box.h } : box;
 }
 
-/** the lines a closed box shows: its title, how many values, and what flows out */
+/** the lines a closed box shows: its name, how many values, and the grad of what flows out */
 export function boxLines(b: Box, outGrad: string): string[] {
-  return [`▸ ${boxTitle(b)}`, `${b.size.toLocaleString("en-US")} values`, outGrad];
+  return [`▸ ${shortName(boxLabel(b))}`, `${b.size.toLocaleString("en-US")} values`, outGrad];
 }
 
+/** the longest grad line a box shows: "grad -0.0123" or "|grad| ≤ 1.23e-5" */
+const GRAD_LINE_CHARS = 16;
+
 export function boxUnit(b: Box): { w: number; h: number } {
-  const chars = Math.max(boxTitle(b).length + 2, 22, `${b.size} values`.length + 2);
-  return { w: Math.min(260, Math.ceil(chars * CHAR_W) + 2 * PAD_X), h: 3 * LINE_H + PAD_Y + 4 };
+  const chars = Math.max(shortName(boxLabel(b)).length + 2, `${b.size.toLocaleString("en-US")} values`.length, GRAD_LINE_CHARS);
+  return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 3 * LINE_H + PAD_Y + 4 };
 }

@@ -4,6 +4,12 @@ import { Value, lift } from "../value";
 import { mean, sum } from "../reduce";
 import { inGroup } from "../group";
 
+/** gives v a label unless the script already gave it one */
+function named(v: Value, label: string): Value {
+  if (v.label === "") v.label = label;
+  return v;
+}
+
 /** each term of a loss in a group of its own ("term 3"), so a hundred of them fold into one series */
 function terms<T>(xs: readonly T[], term: (x: T, i: number) => Value): Value[] {
   return xs.map((x, i) => inGroup("term", `term ${i + 1}`, () => term(x, i)));
@@ -32,13 +38,13 @@ function paired(name: string, preds: Batch, targets: Batch): [(Value | number)[]
 /** mean squared error: mean((p - t)**2) */
 export function mse(preds: Batch, targets: Batch): Value {
   const [p, t] = paired("mse", preds, targets);
-  return inGroup("loss", "mse", () => mean(terms(p, (pi, i) => lift(pi).sub(t[i]).pow(2))));
+  return inGroup("loss", "mse", () => mean(terms(p, (pi, i) => named(named(lift(pi).sub(t[i]), "error").pow(2), "error²"))));
 }
 
 /** micrograd's max-margin loss for labels y in {-1, +1}: mean(relu(1 - y * score)) */
 export function hingeLoss(scores: Batch, ys: readonly number[]): Value {
   const [s] = paired("hingeLoss", scores, ys);
-  return inGroup("loss", "hinge loss", () => mean(terms(s, (si, i) => lift(si).mul(-ys[i]).add(1).relu())));
+  return inGroup("loss", "hinge loss", () => mean(terms(s, (si, i) => named(named(named(lift(si).mul(-ys[i]), "-y*score").add(1), "margin").relu(), "hinge"))));
 }
 
 /**

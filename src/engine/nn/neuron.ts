@@ -53,9 +53,18 @@ export class Neuron extends Module {
   output(x: readonly (Value | number)[]): Value {
     checkInputs(this.path, this.w.length, x.length);
     return this.scope.call(() => {
+      // named as a learner writes it: z = b + w0*x0 + w1*x1 + …, out = tanh(z)
       let z = this.b;
-      for (let i = 0; i < this.w.length; i++) z = z.add(this.w[i].mul(x[i]));
-      return activate(z, this.activation);
+      const n = this.w.length;
+      for (let i = 0; i < n; i++) {
+        const wx = this.w[i].mul(x[i]);
+        wx.label = `w${i}*x${i}`;
+        z = z.add(wx);
+        z.label = i === n - 1 ? "z" : `z${i}`;
+      }
+      const out = activate(z, this.activation);
+      if (out !== z) out.label = `${this.activation}(z)`;
+      return out;
     });
   }
 
