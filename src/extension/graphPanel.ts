@@ -28,13 +28,15 @@ export class GraphPanel {
   abort: AbortController | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, file: vscode.Uri, host: PanelHost): GraphPanel {
-    const column = vscode.ViewColumn.Beside;
     if (GraphPanel.currentPanel) {
-      GraphPanel.currentPanel.setFile(file);
-      GraphPanel.currentPanel.panel.reveal(column, true);
-      return GraphPanel.currentPanel;
+      // the panel stays in the column the user put it in: reveal it there, never "beside" the
+      // active editor (with the panel focused, that would open a new column on every run)
+      const current = GraphPanel.currentPanel;
+      current.setFile(file);
+      current.panel.reveal(current.panel.viewColumn, true);
+      return current;
     }
-    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, "Backprop", { viewColumn: column, preserveFocus: true }, {
+    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, "Backprop", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       ...getWebviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });

@@ -305,9 +305,11 @@ export class Controller {
 function tableRows(s: Session): TableRow[] {
   // a parameter is made in its module's parameters group (calls and parameters share the owner id)
   const paramGroups = new Set(s.trace.groups.filter((g) => g.call === null && g.owner === g.id).map((g) => g.id));
+  const paths = new Map<number, string>();
   const rows = s.trace.nodes.map((n): TableRow => {
     const key = s.tree.boxOf.get(n.id) ?? 0;
-    return { id: n.id, name: nameOf(n), path: describeBox(s.tree, key), op: n.op, data: n.data, param: n.group !== undefined && paramGroups.has(n.group) };
+    const path = paths.get(key) ?? paths.set(key, describeBox(s.tree, key)).get(key)!;
+    return { id: n.id, name: nameOf(n), path, op: n.op, data: n.data, param: n.group !== undefined && paramGroups.has(n.group) };
   });
   if (s.tree.boxes.length === 1) return rows.reverse();
   const params = rows.filter((r) => r.param).sort((a, b) => `${a.path} ${a.name}`.localeCompare(`${b.path} ${b.name}`, undefined, { numeric: true }));

@@ -9,6 +9,7 @@ import { themeColor } from "./dom";
 import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
 import type { Unit } from "./projection";
+import type { BoxSpan } from "./session";
 import { fitZoom } from "./scene";
 import { graphStyles } from "./graphStyles";
 import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, shortName, valueBox } from "./unitSize";
@@ -25,11 +26,6 @@ export interface GraphCallbacks {
   onToggle(box: number): void;
 }
 
-/** what a box needs to show its state: the range of steps inside it */
-export interface BoxSpan {
-  first: number;
-  last: number;
-}
 
 /** a value's element: a ghost (a shared parameter drawn again where it is used) has its own */
 function valueEl(u: Unit, index: number): string {
@@ -45,6 +41,7 @@ export class GraphView {
   /** each element's state and label as last drawn */
   private readonly shown = new Map<string, string>();
   private readonly eles = new Map<string, cytoscape.SingularElementReturnValue>();
+  private publishing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -69,6 +66,11 @@ export class GraphView {
     this.cy.on("mouseout", "node", (e) => callbacks.onHover(undefined, e.renderedPosition));
     this.cy.on("tap", "node.value, node.op", (e) => callbacks.onClickValue(e.target.data("value")));
     this.cy.on("tap", "node.box, node.frame", (e) => callbacks.onToggle(e.target.data("box")));
+    // what is in view, as attributes of the graph element (end-to-end tests and assistive tech read them)
+    this.cy.on("viewport", () => {
+      clearTimeout(this.publishing);
+      this.publishing = setTimeout(() => this.publish(), 60);
+    });
     this.cy.on("mouseover", "node.box, node.frame", () => container.classList.add("pointing"));
     this.cy.on("mouseout", "node.box, node.frame", () => container.classList.remove("pointing"));
   }
@@ -90,6 +92,19 @@ export class GraphView {
     this.cy.elements().forEach((e) => void this.eles.set(e.id(), e));
     if (keepViewport) this.cy.zoom(zoom);
     else this.fit();
+    this.publish();
+  }
+
+  /** zoom, how many things are drawn, and whether every value and box is wholly in view */
+  private publish(): void {
+    const d = this.container.dataset;
+    const scene = this.scene;
+    d.zoom = this.cy.zoom().toFixed(3);
+    d.units = String(scene?.view.units.length ?? 0);
+    const w = this.cy.width();
+    const h = this.cy.height();
+    const bb = this.cy.$("node.value, node.box, node.op").renderedBoundingBox({ includeLabels: false });
+    d.allInView = String(scene !== undefined && bb.x1 >= -1 && bb.y1 >= -1 && bb.x2 <= w + 1 && bb.y2 <= h + 1);
   }
 
   private elements(trace: Trace, tree: GroupTree, scene: Scene): cytoscape.ElementDefinition[] {
@@ -269,6 +284,7 @@ export class GraphView {
     if (!el) return;
     this.cy.$("node.found").removeClass("found");
     el.addClass("found");
+    this.container.dataset.found = String(id);
     setTimeout(() => el.removeClass("found"), 1600);
   }
 

@@ -97,7 +97,9 @@ export function groupTree(trace: Trace, seriesMin = SERIES_MIN): GroupTree {
     boxes[key].values.push(n.id);
     boxOf.set(n.id, key);
   }
-  for (const b of boxes) b.boxes.sort((x, y) => firstValue(boxes, x) - firstValue(boxes, y));
+  const first = new Map<number, number>();
+  const firstOf = (k: number) => first.get(k) ?? first.set(k, firstValue(boxes, k)).get(k)!;
+  for (const b of boxes) b.boxes.sort((x, y) => firstOf(x) - firstOf(y));
 
   foldSeries(boxes, seriesMin);
   countSizes(boxes, 0);
@@ -158,14 +160,21 @@ function countSizes(boxes: Box[], key: number): number {
 
 /** a value is an output of every box that holds it but not all of its consumers (the root: of all its boxes) */
 function findOutputs(trace: Trace, boxes: Box[], boxOf: Map<number, number>): void {
+  const depth = new Int32Array(boxes.length);
+  const depthOf = (k: number): number => (k <= 0 ? 0 : depth[k] || (depth[k] = depthOf(boxes[k].parent) + 1));
   const outs = boxes.map(() => new Set<number>());
-  const holds = (key: number, id: number) => {
-    for (let k = boxOf.get(id)!; k !== -1; k = boxes[k].parent) if (k === key) return true;
-    return false;
-  };
   for (const n of trace.nodes) {
+    const kv0 = boxOf.get(n.id)!;
     for (const c of n.children) {
-      for (let k = boxOf.get(c)!; k > 0 && !holds(k, n.id); k = boxes[k].parent) outs[k].add(c);
+      // climb from both ends to the box holding both; every box passed on c's side has c flowing out
+      let kc = boxOf.get(c)!;
+      let kv = kv0;
+      while (kc !== kv) {
+        if (depthOf(kc) >= depthOf(kv)) {
+          outs[kc].add(c);
+          kc = boxes[kc].parent;
+        } else kv = boxes[kv].parent;
+      }
     }
   }
   for (let k = boxOf.get(trace.root)!; k > 0; k = boxes[k].parent) outs[k].add(trace.root);

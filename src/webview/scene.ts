@@ -13,8 +13,8 @@ export interface Scene {
   sizes: { w: number; h: number }[];
 }
 
-export function buildScene(trace: Trace, tree: GroupTree, widest: Map<number, number>, hasOp: (id: number) => boolean, view: View, orient: Orientation): Scene {
-  const sizes = view.units.map((u) => (u.kind === "value" ? valueUnit(widest.get(u.id) ?? 10, hasOp(u.id)) : boxUnit(tree.boxes[u.key])));
+export function buildScene(trace: Trace, tree: GroupTree, widest: (id: number) => number, hasOp: (id: number) => boolean, view: View, orient: Orientation): Scene {
+  const sizes = view.units.map((u) => (u.kind === "value" ? valueUnit(widest(u.id), hasOp(u.id)) : boxUnit(tree.boxes[u.key])));
   const placement = placeView(view, (i) => sizes[i], orient);
   return { view, placement, orient, sizes };
 }
@@ -25,7 +25,7 @@ export function fitZoom(p: Placement, w: number, h: number, margin = 24): number
 }
 
 /** left to right unless top to bottom lets the graph be drawn larger in this area (a tall, narrow panel) */
-export function pickOrientation(trace: Trace, tree: GroupTree, widest: Map<number, number>, hasOp: (id: number) => boolean, view: View, w: number, h: number): Scene {
+export function pickOrientation(trace: Trace, tree: GroupTree, widest: (id: number) => number, hasOp: (id: number) => boolean, view: View, w: number, h: number): Scene {
   const lr = buildScene(trace, tree, widest, hasOp, view, "LR");
   const tb = buildScene(trace, tree, widest, hasOp, view, "TB");
   const zl = Math.min(1, fitZoom(lr.placement, w, h));

@@ -8,7 +8,12 @@ import { project, type View } from "./projection";
 import type { Orientation } from "./groupLayout";
 import { Stepper } from "./stepper";
 import { widestLines } from "./unitSize";
-import type { BoxSpan } from "./graphView";
+
+/** the range of steps inside a box, to show it done or under way */
+export interface BoxSpan {
+  first: number;
+  last: number;
+}
 
 /** what the page keeps across a reload of the panel */
 export interface SavedState {
@@ -24,7 +29,7 @@ export class Session {
   readonly tree: GroupTree;
   readonly stepper: Stepper;
   readonly nodes: Map<number, TraceNode>;
-  readonly widest: Map<number, number>;
+  readonly widest: (id: number) => number;
   readonly chains: StepBoxes;
   /** the steps each box holds, to show it done or under way */
   readonly spans = new Map<number, BoxSpan>();

@@ -1,6 +1,6 @@
 // how big each thing in the graph is drawn, from the text it will hold. pure (no DOM): the layout
 // needs sizes before anything is drawn.
-import type { Trace, TraceNode } from "../engine/trace";
+import type { Trace, TraceNode, TraceUpdate } from "../engine/trace";
 import { fmt } from "./format";
 import { boxLabel, type Box } from "./groupTree";
 
@@ -30,18 +30,22 @@ export function gradText(before: number, after?: number): string {
   return after === undefined ? `grad ${fmt(before)}` : `grad ${fmt(before)} → ${fmt(after)}`;
 }
 
-/** the widest line each value's box shows at any step of the pass, in characters */
-export function widestLines(trace: Trace): Map<number, number> {
-  const widest = new Map<number, number>();
-  const grow = (id: number, chars: number) => widest.set(id, Math.max(widest.get(id) ?? 0, chars));
-  for (const n of trace.nodes) {
-    grow(n.id, shortName(nameOf(n)).length);
-    grow(n.id, `data ${fmt(n.data)}`.length);
-    grow(n.id, gradText(n.grad).length);
-    if (n.gradBefore !== null) grow(n.id, gradText(n.gradBefore).length);
-  }
-  for (const s of trace.steps) for (const u of s.updates) grow(u.child, gradText(u.before, u.after).length);
-  return widest;
+/** the widest line each value's box shows at any step of the pass, in characters; worked out when first asked */
+export function widestLines(trace: Trace): (id: number) => number {
+  const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+  const updates = new Map<number, TraceUpdate[]>();
+  for (const s of trace.steps) for (const u of s.updates) (updates.get(u.child) ?? updates.set(u.child, []).get(u.child)!).push(u);
+  const known = new Map<number, number>();
+  return (id) => {
+    const had = known.get(id);
+    if (had !== undefined) return had;
+    const n = byId.get(id)!;
+    let w = Math.max(shortName(nameOf(n)).length, `data ${fmt(n.data)}`.length, gradText(n.grad).length);
+    if (n.gradBefore !== null) w = Math.max(w, gradText(n.gradBefore).length);
+    for (const u of updates.get(id) ?? []) w = Math.max(w, gradText(u.before, u.after).length);
+    known.set(id, w);
+    return w;
+  };
 }
 
 export function valueBox(chars: number): { w: number; h: number } {

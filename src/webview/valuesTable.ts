@@ -13,7 +13,7 @@ export interface TableRow {
 }
 
 /** rows drawn above and below the visible ones, so a fast scroll shows no blank band */
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 /** a first guess of a row's height; the first drawn row is measured */
 const GUESS_ROW_PX = 22;
 /** how long a revealed row flashes (the css animation is as long) */
@@ -65,6 +65,17 @@ export function countText(shown: number, total: number, filtering: boolean): str
 }
 
 // ---- the table ----
+
+let template: HTMLTableRowElement | undefined;
+
+/** an empty row, cloned for each drawn row (cheaper than making its cells one by one) */
+function rowTemplate(): HTMLTableRowElement {
+  if (template) return template;
+  // a long path loses its start, never the name: the path is cut at its left end
+  const name = el("div", { class: "cell" }, el("span", { class: "path" }, el("bdi")), el("span", { class: "label" }));
+  template = el("tr", {}, el("td", { class: "name" }, name), el("td", { class: "op" }), el("td", { class: "data" }), el("td", { class: "grad" }));
+  return template;
+}
 
 export class ValuesTable {
   private readonly root: HTMLElement;
@@ -273,18 +284,18 @@ export class ValuesTable {
   }
 
   private make(row: TableRow): HTMLTableRowElement {
-    const name = el("span", { class: "label" }, row.name);
-    // a long path loses its start, never the name: the path is cut at its left end
-    const cell = row.path ? el("div", { class: "cell" }, el("span", { class: "path" }, el("bdi", {}, `${row.path} ›`)), name) : el("div", { class: "cell" }, name);
-    const tr = el(
-      "tr",
-      { data: { nodeId: String(row.id), label: row.name }, class: row.param ? "param" : undefined },
-      el("td", { class: "name" }, cell),
-      el("td", { class: "op" }, row.op),
-      el("td", { class: "data" }, fmt(row.data, 6)),
-      el("td", { class: "grad" }),
-    );
+    const tr = rowTemplate().cloneNode(true) as HTMLTableRowElement;
+    tr.dataset.nodeId = String(row.id);
+    tr.dataset.label = row.name;
     tr.title = row.path ? `${row.path} › ${row.name}` : row.name;
+    if (row.param) tr.classList.add("param");
+    const [name, op, data] = tr.cells;
+    const [path, label] = name.firstElementChild!.children;
+    if (row.path) path.firstElementChild!.textContent = `${row.path} ›`;
+    else path.remove();
+    label.textContent = row.name;
+    op.textContent = row.op;
+    data.textContent = fmt(row.data, 6);
     this.paint(tr);
     return tr;
   }

@@ -1,6 +1,6 @@
 import * as assert from "node:assert";
 import * as vscode from "vscode";
-import { api, until, visualize, workspaceFile } from "./helpers";
+import { api, nextRun, until, visualize, workspaceFile } from "./helpers";
 
 describe("Visualize Backprop", () => {
   it("runs examples/neuron.ts and the panel gets the graph and its steps", async () => {
@@ -22,5 +22,22 @@ describe("Visualize Backprop", () => {
     assert.deepStrictEqual(step, { step: 0, total: 5 });
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === "Backprop: neuron.ts");
     assert.ok(tab, "a panel titled 'Backprop: neuron.ts' is open");
+  });
+
+  it("reuses the panel's column when Visualize runs again with the panel focused", async () => {
+    const a = await api();
+    await visualize(workspaceFile("neuron.ts"));
+    const panelTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith("Backprop: "));
+    const column = panelTab()!.group.viewColumn;
+    const groups = vscode.window.tabGroups.all.length;
+    // the user clicks into the panel, then runs Visualize again from the palette, three times
+    for (let i = 0; i < 3; i++) {
+      await vscode.commands.executeCommand("workbench.action.focusNextGroup");
+      const run = nextRun(a);
+      await vscode.commands.executeCommand("backpropStepper.visualize", workspaceFile("neuron.ts"));
+      await run;
+    }
+    assert.strictEqual(vscode.window.tabGroups.all.length, groups, "no new editor column was opened");
+    assert.strictEqual(panelTab()!.group.viewColumn, column, "the panel stayed in its column");
   });
 });
