@@ -71,9 +71,10 @@ let template: HTMLTableRowElement | undefined;
 /** an empty row, cloned for each drawn row (cheaper than making its cells one by one) */
 function rowTemplate(): HTMLTableRowElement {
   if (template) return template;
-  // a long path loses its start, never the name: the path is cut at its left end
-  const name = el("div", { class: "cell" }, el("span", { class: "path" }, el("bdi")), el("span", { class: "label" }));
-  template = el("tr", {}, el("td", { class: "name" }, name), el("td", { class: "op" }), el("td", { class: "data" }), el("td", { class: "grad" }));
+  // the name cell runs right to left (see table.css): the label first, then the path, so a long
+  // path is cut at its left end and the label never is; each piece is an isolate read left to right
+  const name = el("td", { class: "name" }, el("bdi", { class: "label" }), el("bdi", { class: "path" }));
+  template = el("tr", {}, name, el("td", { class: "op" }), el("td", { class: "data" }), el("td", { class: "grad" }));
   return template;
 }
 
@@ -290,8 +291,8 @@ export class ValuesTable {
     tr.title = row.path ? `${row.path} › ${row.name}` : row.name;
     if (row.param) tr.classList.add("param");
     const [name, op, data] = tr.cells;
-    const [path, label] = name.firstElementChild!.children;
-    if (row.path) path.firstElementChild!.textContent = `${row.path} ›`;
+    const [label, path] = name.children;
+    if (row.path) path.textContent = `${row.path} ›`;
     else path.remove();
     label.textContent = row.name;
     op.textContent = row.op;

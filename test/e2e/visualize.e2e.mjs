@@ -34,6 +34,8 @@ async function quickInput(page, key, text) {
 }
 
 async function openFile(page, name) {
+  // in the editor's column, not the panel's (a click in the panel makes its column the active one)
+  await page.keyboard.press("Control+1");
   await quickInput(page, "Control+P", name);
   await page.waitForSelector(`.tab[aria-label*="${name}"]`);
 }
@@ -48,13 +50,16 @@ describe("end to end in a real VS Code", function () {
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), "bps-e2e-"));
     cpSync(join(REPO, "examples"), workspace, { recursive: true });
+    // the lessons' real sizes: a 3-layer relu network on iris, and micrograd's two-moons step (65,814 values)
+    for (const f of ["iris.ts", "moons.ts"]) cpSync(join(REPO, "bench", "scripts", f), join(workspace, f));
     writeFileSync(
       join(workspace, "html-label.ts"),
       `import { Value } from "backprop-stepper";\nconst a = new Value(2, ${JSON.stringify(HTML_LABEL)});\na.mul(3).backward();\n`,
     );
     server = await startCodeServer({ workspace, settings: { "workbench.colorTheme": "Default Dark Modern" } });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
+    // vs code's default layout: a 1600x1000 window, the explorer open, the panel beside the editor
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.on("console", (m) => consoleLines.push(m.text()));
     await page.goto(workbenchUrl({ baseUrl: server.baseUrl, workspace, extensionDevelopmentPath: REPO }));
     await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
@@ -73,6 +78,20 @@ describe("end to end in a real VS Code", function () {
     const panel = await webviewFrame(page, "#step");
     await panel.waitForSelector('#values tr[data-label="x1"]');
     assert.strictEqual((await panel.textContent("#position")).trim(), "Step 0 of 5");
+
+    // the whole neuron fits the panel, readable (text of 12 px at zoom >= 11/12 reads as 11 px or more)
+    const fits = async (when) => {
+      await panel.waitForFunction(() => document.querySelector("#graph")?.dataset.allInView === "true", undefined, { timeout: 5000 }).catch(() => {});
+      const d = await panel.$eval("#graph", (g) => ({ ...g.dataset, width: g.clientWidth }));
+      assert.strictEqual(d.allInView, "true", `every value box is inside the graph area ${when}`);
+      assert.ok(Number(d.zoom) * 12 >= 11, `text is at least 11 px ${when} (zoom ${d.zoom}, graph ${d.width} px wide)`);
+    };
+    await fits("at step 0");
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, "neuron-default-layout-dark.png") });
+    await panel.click("#continue");
+    await fits("after Continue");
+    await panel.click("#reset");
 
     let steps = 0;
     while (await panel.isEnabled("#step")) {
@@ -99,9 +118,12 @@ describe("end to end in a real VS Code", function () {
     await panel.click("#fit");
     const graph = await panel.locator("#graph").boundingBox();
     let tip = "";
-    for (let x = graph.x + graph.width - 10; x > graph.x && !tip; x -= 8) {
-      await page.mouse.move(x, graph.y + graph.height / 2);
-      if (await panel.isVisible("#tooltip.visible")) tip = await panel.textContent("#tooltip");
+    // the layout may run left to right or top to bottom (for a narrow panel): sweep several rows
+    for (let row = 1; row < 10 && !tip; row++) {
+      for (let x = graph.x + graph.width - 10; x > graph.x && !tip; x -= 10) {
+        await page.mouse.move(x, graph.y + (graph.height * row) / 10);
+        if (await panel.isVisible("#tooltip.visible")) tip = await panel.textContent("#tooltip");
+      }
     }
     assert.match(tip, /data: /);
     assert.match(tip, /grad now: /);
@@ -115,6 +137,70 @@ describe("end to end in a real VS Code", function () {
     await page.keyboard.press("Control+B");
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
+  });
+
+  it("draws a 65,814-value two-moons step grouped; Step over and Step into move by groups; a search reveals a value", async () => {
+    await page.keyboard.press("Control+B"); // the explorer back, as at the default layout
+    await openFile(page, "moons.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#step-over");
+    await panel.waitForFunction(() => /^Step 0 of 6\d{4}$/.test(document.querySelector("#position")?.textContent ?? ""), undefined, { timeout: 90_000 });
+    const units = Number(await panel.$eval("#graph", (g) => g.dataset.units));
+    assert.ok(units > 2 && units < 60, `the graph opens grouped (${units} things drawn for 65,814 values)`);
+    assert.match(await panel.textContent("#values-count"), /65,814 values/);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, "moons-grouped-dark.png") });
+
+    const position = async () => Number((await panel.textContent("#position")).match(/Step (\d+)/)[1]);
+    // step into: on to the first node of the next group; the details say where, in words
+    for (let i = 0; i < 3; i++) await panel.click("#step-into");
+    const into = await position();
+    assert.ok(into >= 3, `step into moved on (${into})`);
+    assert.match(await panel.textContent("#where"), /›|sample|hinge|loss|l2/);
+    // step over from the start: the root, then the whole hinge loss group in one click
+    await panel.click("#reset");
+    const before = await position();
+    await panel.click("#step-over");
+    await panel.click("#step-over");
+    const after = await position();
+    assert.ok(after > before + 2, `step over ran whole groups (${before} -> ${after})`);
+    await page.screenshot({ path: join(RESULTS, "moons-stepping-dark.png") });
+
+    // find a first-layer weight by its label: its groups open and it is marked
+    await panel.fill("#search", "w1");
+    await panel.press("#search", "Enter");
+    await panel.waitForFunction(() => document.querySelector("#graph")?.dataset.found !== undefined);
+    assert.match(await panel.textContent("#search-count"), /^1 of \d+/);
+    await page.screenshot({ path: join(RESULTS, "moons-search-dark.png") });
+  });
+
+  it("draws a 3-layer network on iris grouped, in the light theme too", async () => {
+    await openFile(page, "iris.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#step-over");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "iris.ts", undefined, { timeout: 60_000 });
+    await panel.waitForFunction(() => /^Step 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
+    const units = Number(await panel.$eval("#graph", (g) => g.dataset.units));
+    assert.ok(units > 2 && units < 60, `iris opens grouped (${units} things drawn)`);
+    await page.screenshot({ path: join(RESULTS, "iris-grouped-dark.png") });
+    await runCommand(page, "Preferences: Color Theme");
+    await page.keyboard.type("Light Modern");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(1500);
+    await panel.click("#step-over");
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "iris-grouped-light.png") });
+    await openFile(page, "neuron.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Step 0 of 5", undefined, { timeout: 30_000 });
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(RESULTS, "neuron-default-layout-light.png") });
+    // where the next test expects the neuron's pass: three steps in
+    for (let i = 0; i < 3; i++) await panel.click("#step");
+    await runCommand(page, "Preferences: Color Theme");
+    await page.keyboard.type("Dark Modern");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(1000);
   });
 
   it("re-runs on save and keeps the step position when the graph's shape is the same", async () => {
