@@ -41,6 +41,7 @@ export function stepInto(s: StepBoxes, p: number): number {
 /** on to the end of the innermost box the current node is in; at its end already, the box around it */
 export function stepOut(s: StepBoxes, p: number): number {
   const total = s.chains.length;
+  if (p >= total) return total;
   const here = currentChain(s, p);
   for (let d = here.length - 1; d >= 0; d--) {
     const box = here[d];

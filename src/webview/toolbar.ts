@@ -31,8 +31,8 @@ export function toolbar(act: (a: Action) => void, onSearch: (query: string, next
   const search = el("input", { id: "search", title: "Find a value by its label or #id (/); Enter for the next match" });
   search.type = "search";
   search.placeholder = "Find value…";
+  // the page's own keys ignore typing in an input; vs code's (Ctrl+P, F1) must still reach it
   search.addEventListener("keydown", (e) => {
-    e.stopPropagation();
     if (e.key === "Enter") onSearch(search.value, true);
     if (e.key === "Escape") search.blur();
   });

@@ -21,30 +21,54 @@ const FLASH_MS = 1200;
 
 // ---- pure parts (tested without a browser) ----
 
+/** one word of a filter: text to find, or an id ("#12" is only id 12; "12" is id 12 or text) */
+export interface Term {
+  text: string;
+  id: number | undefined;
+  idOnly: boolean;
+}
+
 /** the words of a filter, lower-cased; a row must match every one */
-export function queryTerms(query: string): string[] {
-  return query.toLowerCase().split(/\s+/).filter(Boolean);
+export function parseQuery(query: string): Term[] {
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((text) => {
+      const id = /^#?\d+$/.test(text) ? Number(text.replace("#", "")) : undefined;
+      return { text, id, idOnly: id !== undefined && text.startsWith("#") };
+    });
 }
 
-/** what a row's words are searched in: name, path and op, lower-cased, one per line */
-export function searchKey(row: TableRow): string {
-  return `${row.name}\n${row.path}\n${row.op}`.toLowerCase();
+/** a row's text, lower-cased for matching */
+export interface Lowered {
+  name: string;
+  path: string;
+  op: string;
 }
 
-/** "#12" is the value with id 12 and nothing else; "12" is that value or any text holding "12" */
-function termMatches(term: string, key: string, id: number): boolean {
-  if (/^#\d+$/.test(term)) return Number(term.slice(1)) === id;
-  if (/^\d+$/.test(term) && Number(term) === id) return true;
-  return key.includes(term);
+/** every row's text lower-cased; paths and ops repeat, so each is lower-cased once */
+export function lowerAll(rows: readonly TableRow[]): Lowered[] {
+  const seen = new Map<string, string>();
+  const lower = (s: string) => {
+    let l = seen.get(s);
+    if (l === undefined) seen.set(s, (l = s.toLowerCase()));
+    return l;
+  };
+  return rows.map((r) => ({ name: r.name.toLowerCase(), path: lower(r.path), op: lower(r.op) }));
 }
 
-export function matchesTerms(terms: readonly string[], key: string, id: number): boolean {
-  return terms.every((t) => termMatches(t, key, id));
+export function matchesTerms(terms: readonly Term[], text: Lowered, id: number): boolean {
+  for (const t of terms) {
+    if (t.id === id) continue;
+    if (t.idOnly || !(text.name.includes(t.text) || text.path.includes(t.text) || text.op.includes(t.text))) return false;
+  }
+  return true;
 }
 
 /** does the row match the filter text (case-insensitive; empty matches all) */
 export function matches(row: TableRow, query: string): boolean {
-  return matchesTerms(queryTerms(query), searchKey(row), row.id);
+  return matchesTerms(parseQuery(query), lowerAll([row])[0], row.id);
 }
 
 /** the rows [first, last) to draw when the rows' area is scrolled by top px (negative while the header is in view) */
@@ -89,8 +113,8 @@ export class ValuesTable {
   private readonly bottomPad: HTMLTableCellElement;
 
   private rows: TableRow[] = [];
-  /** search keys of rows, made on the first filtering */
-  private keys: string[] | undefined;
+  /** the rows' text lower-cased, made on the first filtering */
+  private lowered: Lowered[] | undefined;
   /** the rows that pass the filter, in order */
   private shown: TableRow[] = [];
   /** the drawn rows: shown[first + k] is drawn[k] */
@@ -116,7 +140,7 @@ export class ValuesTable {
     this.filter.spellcheck = false;
     this.filter.setAttribute("aria-label", "Filter values");
     // typing here must not step the pass: the page's keys are on the document
-    this.filter.addEventListener("keydown", (e) => e.stopPropagation());
+    // no stopPropagation: the page's keys ignore inputs, and vs code's shortcuts must still work here
     this.filter.addEventListener("input", () => this.refilter());
 
     this.count = el("p", { id: "values-count", class: "muted values-count" });
@@ -151,7 +175,7 @@ export class ValuesTable {
   /** the rows, in the order to list them; resets scroll; keeps the filter text */
   setRows(rows: TableRow[]): void {
     this.rows = rows;
-    this.keys = undefined;
+    this.lowered = undefined;
     this.grad = undefined;
     this.current = undefined;
     this.updated = new Set();
@@ -206,7 +230,7 @@ export class ValuesTable {
   clear(): void {
     this.rows = [];
     this.shown = [];
-    this.keys = undefined;
+    this.lowered = undefined;
     this.grad = undefined;
     this.current = undefined;
     this.updated = new Set();
@@ -219,12 +243,12 @@ export class ValuesTable {
   // ---- inside ----
 
   private refilter(): void {
-    const terms = queryTerms(this.filter.value);
+    const terms = parseQuery(this.filter.value);
     if (terms.length === 0) {
       this.shown = this.rows;
     } else {
-      const keys = (this.keys ??= this.rows.map(searchKey));
-      this.shown = this.rows.filter((r, i) => matchesTerms(terms, keys[i], r.id));
+      const lowered = (this.lowered ??= lowerAll(this.rows));
+      this.shown = this.rows.filter((r, i) => matchesTerms(terms, lowered[i], r.id));
     }
     this.count.textContent = countText(this.shown.length, this.rows.length, terms.length > 0);
     // a new list: drop every drawn row and start from the top

@@ -22,7 +22,10 @@ describe("values table filter", () => {
     ["layer 1", w0, true], // the path
     ["neuron 2 w0", w0, true], // every word, in any field
     ["neuron 3 w0", w0, false],
+    ["mlp", w0, true],
     ["mlp", x1, false],
+    ["W0 #12", w0, true], // an id and text together
+    ["w0 #13", w0, false],
     ["TANH", tanh, true], // the op
     ["+", loss, true],
     ["*", loss, false],
