@@ -139,8 +139,25 @@ describe("end to end in a real VS Code", function () {
     await page.screenshot({ path: join(RESULTS, "visualize-neuron.png") });
   });
 
-  it("draws a 65,814-value two-moons step grouped; Step over and Step into move by groups; a search reveals a value", async () => {
+  it("re-runs on save and keeps the step position when the graph's shape is the same", async () => {
+    const panel = await webviewFrame(page, "#step");
+    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
+    // in the editor: x1 = 2.0 becomes x1 = 3.0 (line 6: const x1 = new Value(2.0, "x1");)
+    await page.click(".monaco-editor .view-lines");
+    await page.keyboard.press("Control+G");
+    await page.keyboard.type("6");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("End");
+    for (let i = 0; i < 8; i++) await page.keyboard.press("ArrowLeft");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.type("3.0");
+    await page.keyboard.press("Control+S");
+    await panel.waitForFunction(() => document.querySelector('#values tr[data-label="x1"] .data')?.textContent === "3", undefined, { timeout: 30_000 });
+    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
     await page.keyboard.press("Control+B"); // the explorer back, as at the default layout
+  });
+
+  it("draws a 65,814-value two-moons step grouped; Step over and Step into move by groups; a search reveals a value", async () => {
     await openFile(page, "moons.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#step-over");
@@ -195,29 +212,10 @@ describe("end to end in a real VS Code", function () {
     await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Step 0 of 5", undefined, { timeout: 30_000 });
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(RESULTS, "neuron-default-layout-light.png") });
-    // where the next test expects the neuron's pass: three steps in
-    for (let i = 0; i < 3; i++) await panel.click("#step");
     await runCommand(page, "Preferences: Color Theme");
     await page.keyboard.type("Dark Modern");
     await page.keyboard.press("Enter");
     await page.waitForTimeout(1000);
-  });
-
-  it("re-runs on save and keeps the step position when the graph's shape is the same", async () => {
-    const panel = await webviewFrame(page, "#step");
-    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
-    // in the editor: x1 = 2.0 becomes x1 = 3.0 (line 6: const x1 = new Value(2.0, "x1");)
-    await page.click(".monaco-editor .view-lines");
-    await page.keyboard.press("Control+G");
-    await page.keyboard.type("6");
-    await page.keyboard.press("Enter");
-    await page.keyboard.press("End");
-    for (let i = 0; i < 8; i++) await page.keyboard.press("ArrowLeft");
-    for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
-    await page.keyboard.type("3.0");
-    await page.keyboard.press("Control+S");
-    await panel.waitForFunction(() => document.querySelector('#values tr[data-label="x1"] .data')?.textContent === "3", undefined, { timeout: 30_000 });
-    assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
   });
 
   it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {
