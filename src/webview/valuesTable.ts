@@ -139,8 +139,7 @@ export class ValuesTable {
     this.filter.placeholder = "Filter values (label, path or #id)";
     this.filter.spellcheck = false;
     this.filter.setAttribute("aria-label", "Filter values");
-    // typing here must not step the pass: the page's keys are on the document
-    // no stopPropagation: the page's keys ignore inputs, and vs code's shortcuts must still work here
+    // keys are not stopped here: the page's key handler ignores inputs, and vs code's shortcuts must still work
     this.filter.addEventListener("input", () => this.refilter());
 
     this.count = el("p", { id: "values-count", class: "muted values-count" });
@@ -269,56 +268,69 @@ export class ValuesTable {
   }
 
   /** draws the rows in view, keeping those already drawn */
-  private render(): void {
+  private render(retry = true): void {
     const s = this.scroller;
-    const { first, last } = windowOf(s.scrollTop - this.headHeight, s.clientHeight, this.rowHeight, OVERSCAN, this.shown.length);
+    const viewport = s.clientHeight;
+    const { first, last } = windowOf(s.scrollTop - this.headHeight, viewport, this.rowHeight, OVERSCAN, this.shown.length);
     const oldFirst = this.first;
     const oldLast = this.first + this.drawn.length;
     const keepFirst = Math.max(first, oldFirst);
     const keepLast = Math.min(last, oldLast);
     const kept: HTMLTableRowElement[] = [];
+    const spare: HTMLTableRowElement[] = [];
     this.drawn.forEach((tr, k) => {
       const i = oldFirst + k;
-      if (i >= keepFirst && i < keepLast) kept.push(tr);
-      else tr.remove();
+      (i >= keepFirst && i < keepLast ? kept : spare).push(tr);
     });
     const before: HTMLTableRowElement[] = [];
     const after: HTMLTableRowElement[] = [];
     if (kept.length === 0) {
-      for (let i = first; i < last; i++) after.push(this.make(this.shown[i]));
+      // a jump: the drawn rows show other values now; filling them again where they are costs
+      // less than new rows
+      const reused = spare.splice(0, last - first);
+      reused.forEach((tr, k) => this.fill(tr, this.shown[first + k]));
+      for (let i = first + reused.length; i < last; i++) after.push(this.make(this.shown[i]));
+      kept.push(...reused);
     } else {
       for (let i = first; i < keepFirst; i++) before.push(this.make(this.shown[i]));
       for (let i = keepLast; i < last; i++) after.push(this.make(this.shown[i]));
     }
+    for (const tr of spare) tr.remove();
     this.topPad.parentElement!.after(...before);
     this.bottomPad.parentElement!.before(...after);
     this.drawn = [...before, ...kept, ...after];
     this.first = first;
     this.topPad.style.height = `${first * this.rowHeight}px`;
     this.bottomPad.style.height = `${(this.shown.length - last) * this.rowHeight}px`;
-    // the row height depends on the theme's font: measure it once drawn, then draw again with it
-    if (!this.measured && this.drawn.length > 0 && s.clientHeight > 0) {
+    if (!retry) return;
+    // the row height depends on the theme's font: measure a drawn row once
+    let again = false;
+    if (!this.measured && this.drawn.length > 0 && viewport > 0) {
       this.measured = true;
       this.headHeight = this.head.getBoundingClientRect().height;
       const h = this.drawn[0].getBoundingClientRect().height;
-      if (h > 0 && Math.abs(h - this.rowHeight) > 0.01) {
-        this.rowHeight = h;
-        this.render();
-      }
+      again = h > 0 && Math.abs(h - this.rowHeight) > 0.01;
+      if (again) this.rowHeight = h;
     }
+    // a short list grows the pane as it is drawn: draw again for the pane's new height
+    if (again || s.clientHeight !== viewport) this.render(false);
   }
 
   private make(row: TableRow): HTMLTableRowElement {
-    const tr = rowTemplate().cloneNode(true) as HTMLTableRowElement;
+    return this.fill(rowTemplate().cloneNode(true) as HTMLTableRowElement, row);
+  }
+
+  /** the row's texts and highlights for this value */
+  private fill(tr: HTMLTableRowElement, row: TableRow): HTMLTableRowElement {
     tr.dataset.nodeId = String(row.id);
     tr.dataset.label = row.name;
     tr.title = row.path ? `${row.path} › ${row.name}` : row.name;
-    if (row.param) tr.classList.add("param");
+    tr.classList.toggle("param", row.param);
     const [name, op, data] = tr.cells;
-    const [label, path] = name.children;
-    if (row.path) path.textContent = `${row.path} ›`;
-    else path.remove();
+    const [label, path] = name.children as HTMLCollectionOf<HTMLElement>;
     label.textContent = row.name;
+    path.textContent = row.path ? `${row.path} ›` : "";
+    path.hidden = !row.path;
     op.textContent = row.op;
     data.textContent = fmt(row.data, 6);
     this.paint(tr);
