@@ -29,6 +29,9 @@ export function reviveNumber(v: unknown): unknown {
 
 /** JSON.parse that undoes toJson's encoding in the fields named by numericKeys (and arrays under them) */
 export function fromJson<T = unknown>(text: string, numericKeys: ReadonlySet<string> = NUMERIC_KEYS): T {
+  // a reviver makes JSON.parse several times slower (1.3 s against 0.2 s on a 25 MB trace): most
+  // traces have no value that is not finite, and then there is nothing to revive
+  if (!text.includes('"NaN"') && !text.includes('Infinity"')) return JSON.parse(text) as T;
   return JSON.parse(text, (key, v) => {
     if (!numericKeys.has(key)) return v;
     return Array.isArray(v) ? v.map(reviveNumber) : reviveNumber(v);

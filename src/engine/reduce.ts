@@ -4,10 +4,14 @@
 import { Value, lift } from "./value";
 import { inGroup } from "./group";
 
+/** the running sum, each partial sum named for the terms it holds ("sum 1..3") */
 function chain(xs: readonly (Value | number)[]): Value {
   if (xs.length === 0) return new Value(0);
   let s = lift(xs[0]);
-  for (let i = 1; i < xs.length; i++) s = s.add(xs[i]);
+  for (let i = 1; i < xs.length; i++) {
+    s = s.add(xs[i]);
+    if (i < xs.length - 1) s.label = `sum 1..${i + 1}`;
+  }
   return s;
 }
 

@@ -32,7 +32,7 @@ export interface Host {
 }
 
 /** "Open all" draws every value; above this many it would freeze the panel */
-export const OPEN_ALL_LIMIT = 20_000;
+export const OPEN_ALL_LIMIT = 3_000;
 const PLAY_INTERVAL_MS = 700;
 
 export class Controller {
@@ -54,6 +54,7 @@ export class Controller {
       onHover: (t, at) => this.hover(t, at),
       onClickValue: (id) => this.goToLine(id),
       onToggle: (key) => this.toggle(key),
+      onUnroll: (key) => this.unroll(key),
     });
     this.table = new ValuesTable(parts.tableBox, (id) => this.find(id));
     this.updateControls();
@@ -132,8 +133,8 @@ export class Controller {
       case "out": st.goTo(stepOut(s.chains, p)); break;
       case "continue": st.goTo(st.total); break;
       case "fit": this.graph.fit(true); return;
-      case "expandAll": s.expanded = new Set(s.tree.boxes.map((b) => b.key).filter((k) => k > 0)); s.collapsed.clear(); break;
-      case "collapseAll": s.expanded.clear(); break;
+      case "expandAll": s.expanded = new Set(s.tree.boxes.map((b) => b.key).filter((k) => k > 0)); s.collapsed.clear(); s.tree.boxes.forEach((b) => s.unrolled.add(b.key)); break;
+      case "collapseAll": s.expanded.clear(); s.unrolled.clear(); break;
       default: { const never: never = a; throw new Error(`unknown action ${String(never)}`); }
     }
     this.render(true);
@@ -163,6 +164,14 @@ export class Controller {
     if (!s) return;
     const open = this.view?.unitOfBox.has(key) ?? false;
     s.toggle(key, open);
+    this.render(true, key);
+  }
+
+  /** draws every value of a long box, or folds its runs again */
+  private unroll(key: number): void {
+    const s = this.session;
+    if (!s) return;
+    if (!s.unrolled.delete(key)) s.unrolled.add(key);
     this.render(true, key);
   }
 
@@ -209,14 +218,14 @@ export class Controller {
     const s = this.session;
     if (!s) return this.updateControls();
     const forced = s.forced();
-    const key = `${[...s.expanded].sort().join(",")}|${[...forced].sort().join(",")}`;
+    const key = s.viewKey(forced);
     if (key !== this.drawnKey) {
       this.drawnKey = key;
-      this.view = s.view();
+      this.view = s.view(forced);
       const box = this.parts.graphBox;
       const scene = s.orient === undefined ? pickOrientation(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, box.clientWidth, box.clientHeight) : buildScene(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, s.orient);
       s.orient = scene.orient;
-      this.graph.draw(s.trace, s.tree, scene, keepViewport);
+      this.graph.draw(s.trace, s.tree, scene, keepViewport, s.stepper, s.spans);
       if (!keepViewport) this.graph.fit(false, s.focus);
       performance.mark("bps:drawn");
     }

@@ -1,7 +1,6 @@
 // the graph's cytoscape stylesheet, coloured from the vs code theme (light, dark, high contrast)
 import type cytoscape from "cytoscape";
 import { FONT_PX, LINE_H, OP_D } from "./unitSize";
-import { FRAME_PAD } from "./groupLayout";
 
 /** the theme's colours the graph uses, read from the page's css variables */
 export interface GraphColors {
@@ -23,6 +22,9 @@ export interface GraphColors {
 export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
   const w = (x: number) => (c.contrast ? x + 1 : x);
   return [
+    // frames are plain nodes under what they hold (z-index by depth); edges over frames, values over edges
+    { selector: "node", style: { "z-index-compare": "manual", "z-index": 100 } },
+    { selector: "edge", style: { "z-index-compare": "manual", "z-index": 50 } },
     {
       selector: "node.value",
       style: {
@@ -40,6 +42,7 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
         "font-size": FONT_PX,
         "line-height": LINE_H / FONT_PX,
         color: c.fg,
+        label: "data(label)",
       },
     },
     // leaves (inputs, weights, constants) have a dashed border, in the muted colour so it shows on dark themes
@@ -87,6 +90,7 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
         "font-size": FONT_PX,
         "line-height": LINE_H / FONT_PX,
         color: c.fg,
+        label: "data(label)",
       },
     },
     // a series stands for many alike boxes: a double border, like a stack of cards
@@ -95,15 +99,40 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     { selector: "node.box.done", style: { "border-color": c.muted } },
     { selector: "node.box.updated", style: { "border-color": c.changed, "border-width": w(2.5) } },
     { selector: "node.box.current", style: { "border-color": c.accent, "border-width": w(3) } },
+    // a run of an open box's values folded into one: dashed, in the muted colour, like a gap in the chain
+    {
+      selector: "node.run",
+      style: {
+        shape: "round-rectangle",
+        width: "data(w)",
+        height: "data(h)",
+        "background-color": c.frame,
+        "background-opacity": 0.4,
+        "border-width": w(1.5),
+        "border-style": "dashed",
+        "border-color": c.muted,
+        label: "data(text)",
+        "text-wrap": "wrap",
+        "text-max-width": "1000px",
+        "text-valign": "center",
+        "text-halign": "center",
+        "font-family": c.mono,
+        "font-size": FONT_PX,
+        "line-height": LINE_H / FONT_PX,
+        color: c.muted,
+      },
+    },
     {
       selector: "node.frame",
       style: {
         shape: "round-rectangle",
+        width: "data(w)",
+        height: "data(h)",
+        "z-index": "data(depth)" as unknown as number,
         "background-color": c.frame,
         "background-opacity": 0.55,
         "border-width": w(1),
         "border-color": c.border,
-        padding: `${FRAME_PAD}px`,
         label: "data(text)",
         "text-valign": "top",
         "text-halign": "center",
@@ -124,6 +153,7 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
         "target-arrow-shape": "triangle",
         "arrow-scale": 0.8,
         "curve-style": "bezier",
+        label: "data(label)",
         "font-family": c.mono,
         "font-size": 11,
         "text-margin-y": -8,

@@ -10,9 +10,9 @@ import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
 import type { Unit } from "./projection";
 import type { BoxSpan } from "./session";
-import { fitZoom } from "./scene";
+import { fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
-import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, shortName, valueBox } from "./unitSize";
+import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, runLines, shortName, valueBox } from "./unitSize";
 
 /** on-screen text at least 11 px */
 export const MIN_READABLE_ZOOM = 11 / FONT_PX;
@@ -24,12 +24,38 @@ export interface GraphCallbacks {
   onClickValue(id: number): void;
   /** a closed box was clicked (open it) or an open frame was (close it) */
   onToggle(box: number): void;
+  /** a run of folded values was clicked: draw every value of the box that holds it */
+  onUnroll(box: number): void;
 }
 
 
-/** a value's element: a ghost (a shared parameter drawn again where it is used) has its own */
-function valueEl(u: Unit, index: number): string {
-  return u.kind === "value" && u.ghost ? `q${index}` : `v${(u as { id: number }).id}`;
+/**
+ * a unit's element: a closed box's, a run's (named by its first value), a value's; a ghost (a
+ * shared parameter drawn again where it is used) has its own, named by the box it is drawn in
+ */
+function unitEl(u: Unit): string {
+  if (u.kind === "box") return `g${u.key}`;
+  if (u.kind === "run") return `h${u.ids[0]}`;
+  return u.ghost ? `q${u.id}_${u.container}` : `v${u.id}`;
+}
+
+/**
+ * works around a cytoscape 3.34 renderer quirk: a node with no background image is drawn with
+ * `_private.backgrounding` flipped between true and false (its two image passes count "none"
+ * differently), and each flip restyles the node with all its compound parents and descendants. with
+ * 5,000 values in open frames every pan frame restyled all 37,000 elements (4 s a frame). we draw
+ * no background images, so the flag is pinned to false.
+ */
+function pinBackgrounding(ele: cytoscape.SingularElementReturnValue): void {
+  const p = (ele as unknown as { _private?: Record<string, unknown> })._private;
+  if (!p || !("backgrounding" in p)) return;
+  Object.defineProperty(p, "backgrounding", { get: () => false, set: () => undefined, configurable: true });
+}
+
+/** what an element is, apart from where it sits and what it says: when this changes it is made again */
+function identity(e: cytoscape.ElementDefinition): string {
+  const d = e.data;
+  return `${e.classes ?? ""}|${d.parent ?? ""}|${d.source ?? ""}|${d.target ?? ""}|${d.value ?? ""}|${d.box ?? ""}`;
 }
 
 export class GraphView {
@@ -41,6 +67,8 @@ export class GraphView {
   /** each element's state and label as last drawn */
   private readonly shown = new Map<string, string>();
   private readonly eles = new Map<string, cytoscape.SingularElementReturnValue>();
+  /** what each element drawn is (identity()): an element whose identity changes is made again */
+  private readonly identities = new Map<string, string>();
   private publishing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -55,6 +83,7 @@ export class GraphView {
       boxSelectionEnabled: false,
       autoungrabify: true,
       autounselectify: true,
+      textureOnViewport: true,
     });
     const targetOf = (e: cytoscape.EventObject) => {
       const v = e.target.data("value");
@@ -66,33 +95,84 @@ export class GraphView {
     this.cy.on("mouseout", "node", (e) => callbacks.onHover(undefined, e.renderedPosition));
     this.cy.on("tap", "node.value, node.op", (e) => callbacks.onClickValue(e.target.data("value")));
     this.cy.on("tap", "node.box, node.frame", (e) => callbacks.onToggle(e.target.data("box")));
+    this.cy.on("tap", "node.run", (e) => callbacks.onUnroll(e.target.data("run")));
     // what is in view, as attributes of the graph element (end-to-end tests and assistive tech read them)
-    this.cy.on("viewport", () => {
-      clearTimeout(this.publishing);
-      this.publishing = setTimeout(() => this.publish(), 60);
-    });
-    this.cy.on("mouseover", "node.box, node.frame", () => container.classList.add("pointing"));
-    this.cy.on("mouseout", "node.box, node.frame", () => container.classList.remove("pointing"));
+    this.cy.on("viewport", () => this.publishSoon());
+    this.cy.on("mouseover", "node.box, node.frame, node.run", () => container.classList.add("pointing"));
+    this.cy.on("mouseout", "node.box, node.frame, node.run", () => container.classList.remove("pointing"));
   }
 
-  /** draws a scene; keeps the zoom when asked (a group opened mid-pass), else fits it */
-  draw(trace: Trace, tree: GroupTree, scene: Scene, keepViewport: boolean): void {
+  /**
+   * draws a scene; keeps the zoom when asked (a group opened mid-pass), else fits it. only what
+   * changed is touched: elements that stay are moved, so a step that opens one box costs what that
+   * box holds, not what the whole graph shows
+   */
+  draw(trace: Trace, tree: GroupTree, scene: Scene, keepViewport: boolean, stepper: Stepper, spans: Map<number, BoxSpan>): void {
     this.scene = scene;
-    this.nodes = new Map(trace.nodes.map((n) => [n.id, n]));
+    this.nodes = nodeIndex(trace);
     const elements = this.elements(trace, tree, scene);
-    this.base.clear();
-    this.shown.clear();
-    this.eles.clear();
-    for (const e of elements) this.base.set(String(e.data.id), String(e.classes ?? ""));
+    const next = new Map(elements.map((e) => [String(e.data.id), e]));
     const zoom = this.cy.zoom();
     this.cy.batch(() => {
-      this.cy.elements().remove();
-      this.cy.add(elements);
+      const gone = this.cy.collection();
+      for (const [id, ele] of this.eles) {
+        const e = next.get(id);
+        if (!e || this.identities.get(id) !== identity(e)) gone.merge(ele);
+      }
+      // a frame taken away takes what it holds with it: those are made again below
+      gone.remove();
+      const fresh: cytoscape.ElementDefinition[] = [];
+      for (const [id, e] of next) {
+        const ele = this.eles.get(id);
+        if (!ele || ele.removed()) {
+          fresh.push(e);
+          this.eles.delete(id);
+          this.shown.delete(id);
+          this.identities.set(id, identity(e));
+          this.base.set(id, String(e.classes ?? ""));
+          continue;
+        }
+        if (e.position) {
+          const p = ele.position();
+          if (p.x !== e.position.x || p.y !== e.position.y) ele.position(e.position);
+        }
+        const d = e.data;
+        if (d.w !== undefined && (ele.data("w") !== d.w || ele.data("h") !== d.h)) ele.data({ w: d.w, h: d.h });
+        if (d.text !== undefined && ele.data("text") !== d.text) ele.data("text", d.text);
+      }
+      for (const id of [...this.eles.keys()]) {
+        if (!next.has(id)) {
+          this.eles.delete(id);
+          this.shown.delete(id);
+          this.base.delete(id);
+          this.identities.delete(id);
+        }
+      }
+      // new elements are made with their state and label: setting a label afterwards restyles the
+      // element with its frames, which for thousands of values costs seconds
+      const made = new Map(fresh.map((e) => [String(e.data.id), e]));
+      this.paint(stepper, tree, spans, (id, classes, label) => {
+        const e = made.get(id);
+        if (!e) return;
+        e.classes = `${e.classes ?? ""} ${classes}`;
+        if (label !== undefined) e.data.label = label;
+        this.shown.set(id, `${classes}\u0000${label ?? ""}`);
+      });
+      this.cy.add(fresh).forEach((ele) => {
+        this.eles.set(ele.id(), ele);
+        if (ele.isNode()) pinBackgrounding(ele);
+      });
     });
-    this.cy.elements().forEach((e) => void this.eles.set(e.id(), e));
     if (keepViewport) this.cy.zoom(zoom);
     else this.fit();
-    this.publish();
+    this.container.dataset.units = String(scene.view.units.length);
+    this.publishSoon();
+  }
+
+  /** publishes once the page is idle: measuring what is in view makes cytoscape style every new element */
+  private publishSoon(): void {
+    clearTimeout(this.publishing);
+    this.publishing = setTimeout(() => this.publish(), 60);
   }
 
   /** zoom, how many things are drawn, and whether every value and box is wholly in view */
@@ -110,23 +190,31 @@ export class GraphView {
   private elements(trace: Trace, tree: GroupTree, scene: Scene): cytoscape.ElementDefinition[] {
     const { view, placement } = scene;
     const out: cytoscape.ElementDefinition[] = [];
-    const frameId = (key: number) => `f${key}`;
-    const parentOf = (container: number) => (container === 0 ? undefined : frameId(container));
+    // frames are plain nodes drawn under what they hold, sized by the layout: cytoscape's compound
+    // nodes restyle a frame's whole content whenever one value in it changes (seconds, for thousands)
+    const depthOf = (key: number): number => (key === 0 ? 0 : 1 + depthOf(view.openIn.get(key)!));
     for (const key of view.open) {
       const b = tree.boxes[key];
+      const r = placement.frames.get(key)!;
       out.push({
         group: "nodes",
-        data: { id: frameId(key), box: key, parent: parentOf(view.openIn.get(key)!), text: `▾ ${boxTitle(b)} · ${b.size.toLocaleString("en-US")} values` },
+        data: { id: `f${key}`, box: key, depth: depthOf(key), w: r.w, h: r.h, text: `▾ ${boxTitle(b)} · ${b.size.toLocaleString("en-US")} values` },
+        position: { x: r.x + r.w / 2, y: r.y + r.h / 2 },
         classes: "frame",
       });
     }
     view.units.forEach((u, i) => {
       const r = placement.units[i];
+      if (u.kind === "run") {
+        const label = runLines(u.ids.length, ...runEnds(trace, u.ids)).join("\n");
+        out.push({ group: "nodes", data: { id: unitEl(u), run: u.container, w: r.w, h: r.h, text: label }, position: { x: r.x + r.w / 2, y: r.y + r.h / 2 }, classes: "run" });
+        return;
+      }
       if (u.kind === "box") {
         const b = tree.boxes[u.key];
         out.push({
           group: "nodes",
-          data: { id: `g${u.key}`, box: u.key, parent: parentOf(u.container), w: r.w, h: r.h },
+          data: { id: `g${u.key}`, box: u.key, w: r.w, h: r.h, label: "" },
           position: { x: r.x + r.w / 2, y: r.y + r.h / 2 },
           classes: b.kind === "series" ? "box series" : "box",
         });
@@ -139,32 +227,38 @@ export class GraphView {
       const vx = r.x + r.w - valueW / 2;
       const vy = r.y + r.h / 2;
       const classes = ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : "", u.ghost ? "ghost" : ""].join(" ").trim();
-      out.push({ group: "nodes", data: { id: valueEl(u, i), value: n.id, parent: parentOf(u.container), w: valueW, h: valueH }, position: { x: vx, y: vy }, classes });
+      out.push({ group: "nodes", data: { id: unitEl(u), value: n.id, w: valueW, h: valueH, label: "" }, position: { x: vx, y: vy }, classes });
       if (n.children.length === 0) return;
       const ox = r.x + OP_D / 2;
       const oy = r.y + r.h / 2;
-      out.push({ group: "nodes", data: { id: `o${n.id}`, value: n.id, parent: parentOf(u.container), text: n.op }, position: { x: ox, y: oy }, classes: "op" });
-      out.push({ group: "edges", data: { id: `r${n.id}`, source: `o${n.id}`, target: `v${n.id}` }, classes: "out" });
+      out.push({ group: "nodes", data: { id: `o${n.id}`, value: n.id, text: n.op }, position: { x: ox, y: oy }, classes: "op" });
+      out.push({ group: "edges", data: { id: `r${n.id}`, source: `o${n.id}`, target: `v${n.id}`, label: "" }, classes: "out" });
     });
     const endOf = (unit: number, into: boolean) => {
       const u = view.units[unit];
-      if (u.kind === "box") return `g${u.key}`;
-      return into ? `o${u.id}` : valueEl(u, unit);
+      return into && u.kind === "value" ? `o${u.id}` : unitEl(u);
     };
     for (const e of view.edges) {
       if (e.parent !== undefined) {
-        out.push({ group: "edges", data: { id: `e${e.parent}_${e.index}`, source: endOf(e.from, false), target: endOf(e.to, true) }, classes: "in" });
+        out.push({ group: "edges", data: { id: `e${e.parent}_${e.index}`, source: endOf(e.from, false), target: endOf(e.to, true), label: "" }, classes: "in" });
         continue;
       }
       // a bundle is as thick as the log of the edges it stands for
       const width = Math.min(6, 1 + Math.log2(e.count));
-      out.push({ group: "edges", data: { id: `b${e.from}_${e.to}`, source: endOf(e.from, false), target: endOf(e.to, true), width }, classes: "bundle" });
+      const source = endOf(e.from, false);
+      const target = endOf(e.to, true);
+      out.push({ group: "edges", data: { id: `b${source}_${target}`, source, target, width, label: "" }, classes: "bundle" });
     }
     return out;
   }
 
   /** the labels and highlights for the stepper's position */
   update(stepper: Stepper, tree: GroupTree, spans: Map<number, BoxSpan>): void {
+    this.cy.batch(() => this.paint(stepper, tree, spans, (id, classes, label) => this.show(id, classes, label)));
+  }
+
+  /** each element's state classes and label (undefined: it has none that changes) at the stepper's position */
+  private paint(stepper: Stepper, tree: GroupTree, spans: Map<number, BoxSpan>, put: (id: string, classes: string, label?: string) => void): void {
     const scene = this.scene;
     if (!scene) return;
     const step = stepper.current;
@@ -176,13 +270,9 @@ export class GraphView {
     const pos = stepper.position;
     const stepIndex = stepper.stepIndex;
     const view = scene.view;
-    const touched = new Set<number>();
-    if (step) {
-      touched.add(view.unitOf.get(step.node)!);
-      for (const u of step.updates) touched.add(view.unitOf.get(u.child)!);
-    }
-    this.cy.batch(() => {
+    {
       view.units.forEach((u, i) => {
+        if (u.kind === "run") return;
         if (u.kind === "box") {
           const b = tree.boxes[u.key];
           const span = spans.get(u.key);
@@ -192,7 +282,7 @@ export class GraphView {
             holdsCurrent ? "current" : holdsUpdated ? "updated" : "",
             span && pos > span.last ? "done" : span && pos > span.first ? "active" : "",
           ];
-          this.show(`g${u.key}`, state.join(" "), boxLines(b, this.outText(b.outputs, stepper)).join("\n"));
+          put(`g${u.key}`, state.join(" "), boxLines(b, this.outText(b.outputs, stepper)).join("\n"));
           return;
         }
         const n = this.nodes.get(u.id)!;
@@ -206,17 +296,17 @@ export class GraphView {
           si !== undefined && si < pos - 1 ? "processed" : "",
           !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)) ? "nonfinite" : "",
         ];
-        this.show(valueEl(u, i), classes.join(" "), [shortName(nameOf(n)), `data ${fmt(n.data)}`, grad].join("\n"));
+        put(unitEl(u), classes.join(" "), [shortName(nameOf(n)), `data ${fmt(n.data)}`, grad].join("\n"));
         if (n.children.length === 0) return;
         const current = isCurrent ? "current" : "";
-        this.show(`o${n.id}`, current);
-        this.show(`r${n.id}`, current);
+        put(`o${n.id}`, current);
+        put(`r${n.id}`, current);
         n.children.forEach((_, k) => {
-          if (this.eles.has(`e${n.id}_${k}`)) this.show(`e${n.id}_${k}`, current, isCurrent ? `∂ ${fmt(step!.updates[k].local)}` : "");
+          put(`e${n.id}_${k}`, current, isCurrent ? `∂ ${fmt(step!.updates[k].local)}` : "");
         });
       });
-      for (const key of view.open) this.show(`f${key}`, "");
-    });
+      for (const key of view.open) put(`f${key}`, "");
+    }
   }
 
   /** what flows out of a closed box: the grad of its one output, or the largest over several */
@@ -259,7 +349,7 @@ export class GraphView {
     let eles = this.cy.collection();
     for (const id of ids) {
       const u = scene.view.units[scene.view.unitOf.get(id)!];
-      const el = u.kind === "box" ? this.eles.get(`g${u.key}`) : this.eles.get(`v${u.id}`);
+      const el = this.eles.get(unitEl(u));
       if (el) eles = eles.union(el);
       const op = u.kind === "value" && u.id === ids[0] ? this.eles.get(`o${u.id}`) : undefined;
       if (op) eles = eles.union(op);
@@ -279,8 +369,7 @@ export class GraphView {
   flash(id: number): void {
     const scene = this.scene;
     if (!scene) return;
-    const u = scene.view.units[scene.view.unitOf.get(id)!];
-    const el = u.kind === "box" ? this.eles.get(`g${u.key}`) : this.eles.get(`v${u.id}`);
+    const el = this.eles.get(unitEl(scene.view.units[scene.view.unitOf.get(id)!]));
     if (!el) return;
     this.cy.$("node.found").removeClass("found");
     el.addClass("found");
@@ -319,6 +408,10 @@ export class GraphView {
   clear(): void {
     this.scene = undefined;
     this.cy.elements().remove();
+    this.eles.clear();
+    this.base.clear();
+    this.shown.clear();
+    this.identities.clear();
   }
 
   resize(): void {

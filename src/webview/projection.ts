@@ -1,10 +1,28 @@
 // what is visible, given which boxes are open: each value is shown by exactly one unit (itself, or
 // the closed box that holds it), and edges between units are bundled. pure (no DOM).
 import type { Trace } from "../engine/trace";
-import type { GroupTree } from "./groupTree";
+import type { Box, GroupTree } from "./groupTree";
 
-/** a value drawn as itself, or a closed box drawn as one node */
-export type Unit = { kind: "value"; id: number; container: number; ghost?: true } | { kind: "box"; key: number; container: number };
+/** a value drawn as itself, a closed box drawn as one node, or a run of an open box's values folded into one */
+export type Unit =
+  | { kind: "value"; id: number; container: number; ghost?: true }
+  | { kind: "box"; key: number; container: number }
+  | { kind: "run"; ids: number[]; container: number };
+
+/** an open box with more values than this (a sum of 300 terms) shows only those near the step, and its outputs */
+export const RUN_MAX = 24;
+/** the values near an anchor: its page of this many, and the pages before and after it */
+export const RUN_PAGE = 8;
+
+export interface ProjectOptions {
+  /**
+   * for long boxes: the pages (of RUN_PAGE values) drawn as themselves, each with the pages either
+   * side of it. a long box not listed shows its first and last page.
+   */
+  pages?: ReadonlyMap<number, readonly number[]>;
+  /** long boxes drawn whole, every value, as the user asked */
+  unrolled?: ReadonlySet<number>;
+}
 
 export interface ViewEdge {
   from: number;
@@ -23,7 +41,7 @@ export interface View {
   /** the box each open box is drawn in (0: the whole graph) */
   openIn: Map<number, number>;
   /** the unit that shows each value */
-  unitOf: Map<number, number>;
+  unitOf: UnitIndex;
   /** the unit of each closed box */
   unitOfBox: Map<number, number>;
   edges: ViewEdge[];
@@ -38,20 +56,19 @@ export interface View {
  * expanded: boxes the user opened; forced: boxes that must be open (the step's path). a series that
  * is forced but not expanded shows just the member on the path, the others stay folded.
  */
-export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<number>, forced: ReadonlySet<number>): View {
+export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<number>, forced: ReadonlySet<number>, options: ProjectOptions = {}): View {
   const { boxes } = tree;
+  const pages = options.pages ?? new Map<number, readonly number[]>();
+  const unrolled = options.unrolled ?? new Set<number>();
   const units: Unit[] = [];
   const open: number[] = [];
-  const unitOf = new Map<number, number>();
+  const d = denseOf(trace, tree);
+  const unitAt = new Int32Array(d.ids.length);
   const unitOfBox = new Map<number, number>();
   const pulled = new Map<number, number>();
   const openIn = new Map<number, number>();
 
-  const hide = (key: number, unit: number) => {
-    const b = boxes[key];
-    for (const id of b.values) unitOf.set(id, unit);
-    for (const c of b.boxes) hide(c, unit);
-  };
+  const hide = (key: number, unit: number) => unitAt.fill(unit, d.boxStart[key], d.boxEnd[key]);
   const closed = (key: number, container: number) => {
     const u = units.length;
     units.push({ kind: "box", key, container });
@@ -60,10 +77,22 @@ export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<num
   };
   const visit = (key: number) => {
     const b = boxes[key];
-    for (const id of b.values) {
-      unitOf.set(id, units.length);
-      units.push({ kind: "value", id, container: key });
-    }
+    const kept = unrolled.has(key) ? undefined : keptValues(b, pages.get(key) ?? []);
+    let run: number[] | undefined;
+    b.values.forEach((id, i) => {
+      if (!kept || kept[i]) {
+        run = undefined;
+        unitAt[d.index.get(id)!] = units.length;
+        units.push({ kind: "value", id, container: key });
+        return;
+      }
+      if (!run) {
+        run = [];
+        units.push({ kind: "run", ids: run, container: key });
+      }
+      run.push(id);
+      unitAt[d.index.get(id)!] = units.length - 1;
+    });
     for (const c of b.boxes) {
       const cb = boxes[c];
       let show = c;
@@ -102,22 +131,23 @@ export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<num
     }
     return u;
   };
-  const shared = (id: number) => boxes[tree.boxOf.get(id) ?? 0].kind === "params";
 
   // edges: child -> consumer, between the units that show them, bundled when a box stands for either end
   const edges: ViewEdge[] = [];
   const bundled = new Map<number, ViewEdge>();
   const n = 2 * units.length + 1; // room for the ghosts made below
-  for (const node of trace.nodes) {
-    const to = unitOf.get(node.id)!;
+  const { ids, childStart, childAt, shared } = d;
+  for (let i = 0; i < ids.length; i++) {
+    const to = unitAt[i];
     const into = units[to];
-    node.children.forEach((c, index) => {
-      let from = unitOf.get(c)!;
-      if (into.kind === "value" && units[from].container !== into.container && shared(c)) from = ghostOf(c, into.container);
-      if (from === to) return;
-      if (units[from].kind === "value" && units[to].kind === "value") {
-        edges.push({ from, to, count: 1, parent: node.id, index });
-        return;
+    for (let c = childStart[i]; c < childStart[i + 1]; c++) {
+      const ci = childAt[c];
+      let from = unitAt[ci];
+      if (into.kind === "value" && shared[ci] === 1 && units[from].container !== into.container) from = ghostOf(ids[ci], into.container);
+      if (from === to) continue;
+      if (into.kind === "value" && units[from].kind === "value") {
+        edges.push({ from, to, count: 1, parent: ids[i], index: c - childStart[i] });
+        continue;
       }
       const k = from * n + to;
       const e = bundled.get(k);
@@ -127,7 +157,105 @@ export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<num
         bundled.set(k, fresh);
         edges.push(fresh);
       }
-    });
+    }
   }
-  return { units, open, openIn, unitOf, unitOfBox, edges, pulled };
+  return { units, open, openIn, unitOf: new UnitIndex(d.index, unitAt), unitOfBox, edges, pulled };
+}
+
+/** the unit that shows each value (by id) */
+export class UnitIndex {
+  constructor(
+    private readonly index: ReadonlyMap<number, number>,
+    private readonly at: Int32Array,
+  ) {}
+
+  get(id: number): number | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.at[i];
+  }
+
+  has(id: number): boolean {
+    return this.index.has(id);
+  }
+
+  get size(): number {
+    return this.at.length;
+  }
+}
+
+/**
+ * the trace as flat arrays, made once per group tree, so projecting 65,000 values takes a few
+ * milliseconds: node i's id, its children (as node indices), whether it is a shared parameter; the
+ * nodes ordered so that each box's values, and its boxes' values, are one contiguous range
+ */
+interface Dense {
+  index: Map<number, number>;
+  ids: Int32Array;
+  childStart: Int32Array;
+  childAt: Int32Array;
+  shared: Uint8Array;
+  /** box k's values at any depth are nodes boxStart[k] .. boxEnd[k] - 1 */
+  boxStart: Int32Array;
+  boxEnd: Int32Array;
+}
+
+const denseCache = new WeakMap<GroupTree, Dense>();
+
+function denseOf(trace: Trace, tree: GroupTree): Dense {
+  const known = denseCache.get(tree);
+  if (known) return known;
+  const { boxes } = tree;
+  const order: number[] = [];
+  const boxStart = new Int32Array(boxes.length);
+  const boxEnd = new Int32Array(boxes.length);
+  const walk = (key: number) => {
+    boxStart[key] = order.length;
+    for (const id of boxes[key].values) order.push(id);
+    for (const c of boxes[key].boxes) walk(c);
+    boxEnd[key] = order.length;
+  };
+  walk(0);
+  const index = new Map(order.map((id, i) => [id, i]));
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const childStart = new Int32Array(order.length + 1);
+  const childAt: number[] = [];
+  const shared = new Uint8Array(order.length);
+  order.forEach((id, i) => {
+    childStart[i] = childAt.length;
+    for (const c of byId.get(id)!.children) childAt.push(index.get(c)!);
+    shared[i] = boxes[tree.boxOf.get(id) ?? 0].kind === "params" ? 1 : 0;
+  });
+  childStart[order.length] = childAt.length;
+  const dense = { index, ids: Int32Array.from(order), childStart, childAt: Int32Array.from(childAt), shared, boxStart, boxEnd };
+  denseCache.set(tree, dense);
+  return dense;
+}
+
+/** the page of RUN_PAGE values that a value's place in its box falls on */
+export function pageOf(place: number): number {
+  return Math.floor(place / RUN_PAGE);
+}
+
+/**
+ * which of a long box's values are drawn as themselves (undefined: all of them): each page asked
+ * for with the pages either side (so the step moving along a chain redraws once a page, not every
+ * step), the box's outputs, and with no page asked for, its first and last page
+ */
+export function keptValues(b: Box, pages: readonly number[]): boolean[] | undefined {
+  const n = b.values.length;
+  if (n <= RUN_MAX) return undefined;
+  const kept = new Array<boolean>(n).fill(false);
+  const mark = (from: number, to: number) => {
+    for (let i = Math.max(0, from); i < Math.min(n, to); i++) kept[i] = true;
+  };
+  for (const p of pages) mark((p - 1) * RUN_PAGE, (p + 2) * RUN_PAGE);
+  if (pages.length === 0) {
+    mark(0, RUN_PAGE);
+    mark(n - RUN_PAGE, n);
+  }
+  const outputs = new Set(b.outputs);
+  b.values.forEach((id, i) => {
+    if (outputs.has(id)) kept[i] = true;
+  });
+  return kept;
 }

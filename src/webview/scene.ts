@@ -3,7 +3,7 @@ import type { Trace } from "../engine/trace";
 import type { GroupTree } from "./groupTree";
 import { placeView, type Orientation, type Placement } from "./groupLayout";
 import type { View } from "./projection";
-import { boxUnit, valueUnit } from "./unitSize";
+import { boxUnit, nameOf, runUnit, valueUnit } from "./unitSize";
 
 export interface Scene {
   view: View;
@@ -14,9 +14,27 @@ export interface Scene {
 }
 
 export function buildScene(trace: Trace, tree: GroupTree, widest: (id: number) => number, hasOp: (id: number) => boolean, view: View, orient: Orientation): Scene {
-  const sizes = view.units.map((u) => (u.kind === "value" ? valueUnit(widest(u.id), hasOp(u.id)) : boxUnit(tree.boxes[u.key])));
+  const sizes = view.units.map((u) => {
+    if (u.kind === "value") return valueUnit(widest(u.id), hasOp(u.id));
+    if (u.kind === "box") return boxUnit(tree.boxes[u.key]);
+    return runUnit(u.ids.length, ...runEnds(trace, u.ids));
+  });
   const placement = placeView(view, (i) => sizes[i], orient);
   return { view, placement, orient, sizes };
+}
+
+/** the names of a run's first and last values (all a run shows of them) */
+export function runEnds(trace: Trace, ids: readonly number[]): [string, string] {
+  const byId = nodeIndex(trace);
+  return [nameOf(byId.get(ids[0])!), nameOf(byId.get(ids[ids.length - 1])!)];
+}
+
+const indexes = new WeakMap<Trace, Map<number, Trace["nodes"][number]>>();
+/** the trace's nodes by id, made once per trace */
+export function nodeIndex(trace: Trace): Map<number, Trace["nodes"][number]> {
+  let m = indexes.get(trace);
+  if (!m) indexes.set(trace, (m = new Map(trace.nodes.map((n) => [n.id, n]))));
+  return m;
 }
 
 /** the zoom at which a scene fills an area of w x h px (with a margin) */

@@ -4,7 +4,7 @@ import type { Trace, TraceNode } from "../engine/trace";
 import type { RunResult } from "../shared/protocol";
 import { groupTree, pathOf, type GroupTree } from "./groupTree";
 import type { StepBoxes } from "./navigation";
-import { project, type View } from "./projection";
+import { pageOf, project, RUN_MAX, type View } from "./projection";
 import type { Orientation } from "./groupLayout";
 import { Stepper } from "./stepper";
 import { widestLines } from "./unitSize";
@@ -37,6 +37,16 @@ export class Session {
   expanded: Set<number>;
   /** boxes on the step's path the user closed anyway (forgotten once the step leaves them) */
   readonly collapsed = new Set<number>();
+  /** long boxes the user asked to see whole (every value, no runs folded) */
+  readonly unrolled = new Set<number>();
+  /** the value a search found, drawn as itself until the next search */
+  found: number | undefined;
+  /** the boxes the step opened last time (forced()) */
+  private opened = new Set<number>();
+  /** the pages of each long box drawn last (pages()) */
+  private readonly lastPages = new Map<number, number[]>();
+  /** each value's place in its box's values, to tell which page of a long box it is on */
+  private readonly placeInBox = new Map<number, number>();
   orient: Orientation | undefined;
 
   constructor(
@@ -64,6 +74,7 @@ export class Session {
       }
     });
     this.expanded = new Set();
+    for (const b of this.tree.boxes) b.values.forEach((id, i) => this.placeInBox.set(id, i));
   }
 
   /** the value the pass is at: the step's node, or the root before the first step */
@@ -78,15 +89,71 @@ export class Session {
     return keys;
   }
 
-  /** the boxes that must be open so the focus is drawn as itself */
+  /** values drawn as themselves even inside a long box: the focus, the children the step updates, a search's find */
+  anchors(): Set<number> {
+    const ids = new Set([this.focus, ...(this.stepper.current?.updates.map((u) => u.child) ?? [])]);
+    if (this.found !== undefined) ids.add(this.found);
+    return ids;
+  }
+
+  /**
+   * the boxes that must be open: those holding the focus and the children the step updates (a
+   * shared parameter is drawn as a ghost where it is used, so its own box stays closed). a box the
+   * step opened before stays open while the step is still in the box around it, so a pass that
+   * goes back and forth between two boxes (a sum and its terms) does not redraw at every step;
+   * of a series, only the newest member stays out.
+   */
   forced(): Set<number> {
     const path = this.holding();
     for (const k of [...this.collapsed]) if (!path.includes(k)) this.collapsed.delete(k);
-    return new Set(path.filter((k) => !this.collapsed.has(k)));
+    const open = new Set(path);
+    for (const u of this.stepper.current?.updates ?? []) {
+      const k = this.tree.boxOf.get(u.child) ?? 0;
+      if (this.tree.boxes[k].kind !== "params") for (const j of this.holding(u.child)) open.add(j);
+    }
+    const around = new Set(path);
+    const seriesOut = new Set([...open].map((k) => this.tree.boxes[k].parent).filter((p) => this.tree.boxes[p]?.kind === "series"));
+    for (const k of this.opened) {
+      const parent = this.tree.boxes[k].parent;
+      if (around.has(parent) && !seriesOut.has(parent)) open.add(k);
+      // a member of a series on the path stays out while no other member is
+      else if (this.tree.boxes[parent]?.kind === "series" && around.has(this.tree.boxes[parent].parent) && !seriesOut.has(parent)) {
+        open.add(k);
+        open.add(parent);
+        seriesOut.add(parent);
+      }
+    }
+    for (const k of this.collapsed) open.delete(k);
+    this.opened = open;
+    return new Set(open);
   }
 
-  view(): View {
-    return project(this.trace, this.tree, this.expanded, this.forced());
+  /**
+   * the pages of each long box drawn as themselves: those of the anchors in it, else the ones drawn
+   * last (the step gone into a term and back finds the chain as it left it)
+   */
+  pages(): Map<number, number[]> {
+    const now = new Map<number, number[]>();
+    for (const id of this.anchors()) {
+      const k = this.tree.boxOf.get(id) ?? 0;
+      if (this.tree.boxes[k].values.length <= RUN_MAX) continue;
+      const p = pageOf(this.placeInBox.get(id)!);
+      const list = now.get(k) ?? now.set(k, []).get(k)!;
+      if (!list.includes(p)) list.push(p);
+    }
+    for (const [k, list] of now) this.lastPages.set(k, list.sort((a, b) => a - b));
+    return this.lastPages;
+  }
+
+  /** what the view depends on: the boxes open, the pages of long boxes, the boxes drawn whole */
+  viewKey(forced: ReadonlySet<number>): string {
+    const sorted = (xs: Iterable<number | string>) => [...xs].sort().join(",");
+    const pages = [...this.pages()].map(([k, list]) => `${k}:${list.join(" ")}`);
+    return `${sorted(this.expanded)}|${sorted(forced)}|${sorted(this.unrolled)}|${sorted(pages)}`;
+  }
+
+  view(forced = this.forced()): View {
+    return project(this.trace, this.tree, this.expanded, forced, { pages: this.pages(), unrolled: this.unrolled });
   }
 
   /** opens a closed box, or closes an open one */
@@ -96,6 +163,7 @@ export class Session {
       this.collapsed.delete(key);
     } else {
       this.expanded.delete(key);
+      this.opened.delete(key);
       // closing a series closes the members opened in it; closing a box on the path keeps it closed
       if (this.holding().includes(key)) this.collapsed.add(key);
     }
@@ -103,6 +171,7 @@ export class Session {
 
   /** opens every box that holds value id (a search result) */
   reveal(id: number): void {
+    this.found = id;
     for (const k of this.holding(id)) {
       this.expanded.add(k);
       this.collapsed.delete(k);

@@ -70,3 +70,17 @@ export function boxUnit(b: Box): { w: number; h: number } {
   const chars = Math.max(shortName(boxLabel(b)).length + 2, `${b.size.toLocaleString("en-US")} values`.length, GRAD_LINE_CHARS);
   return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 3 * LINE_H + PAD_Y + 4 };
 }
+
+/** names in a run's second line are cut to this many characters */
+const RUN_NAME_CHARS = 12;
+
+/** the lines a run of folded values shows: how many, and the names it runs from and to */
+export function runLines(count: number, first: string, last: string): string[] {
+  const cut = (x: string) => (x.length > RUN_NAME_CHARS ? x.slice(0, RUN_NAME_CHARS - 1) + "…" : x);
+  return [`⋯ ${count.toLocaleString("en-US")} more`, count === 1 ? cut(first) : `${cut(first)} … ${cut(last)}`];
+}
+
+export function runUnit(count: number, first: string, last: string): { w: number; h: number } {
+  const chars = Math.max(...runLines(count, first, last).map((l) => l.length));
+  return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 2 * LINE_H + PAD_Y };
+}

@@ -34,6 +34,7 @@ function sizeOf(view: View): (u: number) => { w: number; h: number } {
   return (u) => {
     const unit = view.units[u];
     if (unit.kind === "box") return { w: 90 + (unit.key % 3) * 10, h: 36 };
+    if (unit.kind === "run") return { w: 120, h: 40 };
     return { w: 40 + (unit.id % 4) * 8, h: 24 + (unit.id % 2) * 6 };
   };
 }

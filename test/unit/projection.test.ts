@@ -54,6 +54,9 @@ function assertCovers(trace: Trace, tree: GroupTree, view: View): void {
     if (unit.kind === "value") {
       assert.strictEqual(unit.id, n.id);
       assert.ok(!unit.ghost, "a value is shown by itself, not a ghost");
+    } else if (unit.kind === "run") {
+      assert.ok(unit.ids.includes(n.id), `the run shown for value ${n.id} holds it`);
+      assert.strictEqual(tree.boxOf.get(n.id) ?? 0, unit.container, "a run holds values of the box it is drawn in");
     } else {
       assert.ok(within(tree, tree.boxOf.get(n.id)!, unit.key), `box ${unit.key} holds value ${n.id}`);
       assert.strictEqual(view.unitOfBox.get(unit.key), u);

@@ -79,8 +79,9 @@ export function softmaxCrossEntropy(logits: readonly Value[], targetIndex: numbe
   let m = -Infinity;
   for (const l of logits) if (l.data > m) m = l.data;
   return inGroup("loss", "cross-entropy", () => {
-    const shifted = logits.map((l) => l.sub(m));
-    return sum(shifted.map((s) => s.exp())).log().sub(shifted[targetIndex]);
+    const shifted = logits.map((l, j) => named(l.sub(m), `l${j}-max`));
+    const total = sum(shifted.map((s, j) => named(s.exp(), `exp l${j}`)));
+    return named(named(total.log(), "log sum").sub(shifted[targetIndex]), "cross-entropy");
   });
 }
 
@@ -89,13 +90,13 @@ export function softmax(logits: readonly Value[]): Value[] {
   let m = -Infinity;
   for (const l of logits) if (l.data > m) m = l.data;
   return inGroup("group", "softmax", () => {
-    const es = logits.map((l) => l.sub(m).exp());
+    const es = logits.map((l, j) => named(named(l.sub(m), `l${j}-max`).exp(), `exp l${j}`));
     const total = sum(es);
-    return es.map((e) => e.div(total));
+    return es.map((e, j) => named(e.div(total), `p${j}`));
   });
 }
 
 /** alpha · Σ p², micrograd's l2 regularisation, to add to a loss */
 export function l2(params: readonly Value[], alpha: number): Value {
-  return inGroup("loss", "l2", () => sum(params.map((p) => p.mul(p))).mul(alpha));
+  return inGroup("loss", "l2", () => named(sum(terms(params, (p) => named(p.mul(p), `${p.label || "p"}²`))).mul(alpha), "l2"));
 }
