@@ -69,6 +69,10 @@ export class Controller {
     this.session = undefined;
     this.view = undefined;
     this.drawnKey = "";
+    // a search's matches were ids of the last run's graph
+    this.matches = [];
+    this.match = -1;
+    this.parts.bar.searchCount.textContent = "";
     this.parts.chart.replaceChildren();
     this.setBanner("");
     if (res.calls.length > 1) this.parts.chart.append(lossChart(res.calls, res.trace?.index, (index) => this.host.post({ type: "openCall", index })));

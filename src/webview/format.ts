@@ -10,3 +10,8 @@ export function fmt(x: number, digits = 4): string {
   // up to `digits` decimals, trailing zeros dropped: 2, -1.5, 0.7071
   return String(Number(x.toFixed(digits)));
 }
+
+/** "1 value", "2,332 values" */
+export function countOf(n: number, noun = "value"): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : `${noun}s`}`;
+}

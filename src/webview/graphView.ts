@@ -4,7 +4,7 @@
 import cytoscape from "cytoscape";
 import type { Trace, TraceNode } from "../engine/trace";
 import type { Stepper } from "./stepper";
-import { fmt } from "./format";
+import { countOf, fmt } from "./format";
 import { themeColor } from "./dom";
 import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
@@ -198,7 +198,7 @@ export class GraphView {
       const r = placement.frames.get(key)!;
       out.push({
         group: "nodes",
-        data: { id: `f${key}`, box: key, depth: depthOf(key), w: r.w, h: r.h, text: `▾ ${boxTitle(b)} · ${b.size.toLocaleString("en-US")} values` },
+        data: { id: `f${key}`, box: key, depth: depthOf(key), w: r.w, h: r.h, text: `▾ ${boxTitle(b)} · ${countOf(b.size)}` },
         position: { x: r.x + r.w / 2, y: r.y + r.h / 2 },
         classes: "frame",
       });

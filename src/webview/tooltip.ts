@@ -1,6 +1,6 @@
 // what hovering shows: a value's numbers and origin, or a box's contents and what flows out of it
 import { el } from "./dom";
-import { fmt } from "./format";
+import { countOf, fmt } from "./format";
 import { boxTitle, describeBox, describePath } from "./groupTree";
 import type { Session } from "./session";
 import { nameOf } from "./unitSize";
@@ -32,7 +32,7 @@ export function valueTip(session: Session, id: number, locatedLimit: number | un
 export function boxTip(session: Session, key: number): string[] {
   const b = session.tree.boxes[key];
   const s = session.stepper;
-  const lines = [boxTitle(b), `${b.size.toLocaleString("en-US")} values`];
+  const lines = [boxTitle(b), countOf(b.size)];
   const parent = describeBox(session.tree, b.parent);
   if (parent) lines.push(`in ${parent}`);
   const shown = b.outputs.slice(0, 6);

@@ -1,7 +1,7 @@
 // how big each thing in the graph is drawn, from the text it will hold. pure (no DOM): the layout
 // needs sizes before anything is drawn.
 import type { Trace, TraceNode, TraceUpdate } from "../engine/trace";
-import { fmt } from "./format";
+import { countOf, fmt } from "./format";
 import { boxLabel, type Box } from "./groupTree";
 
 /** the graph's text size in px; at zoom z it reads as FONT_PX * z on screen */
@@ -60,14 +60,14 @@ export function valueUnit(chars: number, hasOp: boolean): { w: number; h: number
 
 /** the lines a closed box shows: its name, how many values, and the grad of what flows out */
 export function boxLines(b: Box, outGrad: string): string[] {
-  return [`▸ ${shortName(boxLabel(b))}`, `${b.size.toLocaleString("en-US")} values`, outGrad];
+  return [`▸ ${shortName(boxLabel(b))}`, countOf(b.size), outGrad];
 }
 
 /** the longest grad line a box shows: "grad -0.0123" or "|grad| ≤ 1.23e-5" */
 const GRAD_LINE_CHARS = 16;
 
 export function boxUnit(b: Box): { w: number; h: number } {
-  const chars = Math.max(shortName(boxLabel(b)).length + 2, `${b.size.toLocaleString("en-US")} values`.length, GRAD_LINE_CHARS);
+  const chars = Math.max(shortName(boxLabel(b)).length + 2, countOf(b.size).length, GRAD_LINE_CHARS);
   return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 3 * LINE_H + PAD_Y + 4 };
 }
 

@@ -201,6 +201,7 @@ describe("end to end in a real VS Code", function () {
     await panel.click("#step-over");
     const after = await position();
     assert.ok(after > before + 2, `step over ran whole groups (${before} -> ${after})`);
+    await page.waitForTimeout(500); // the pan to the step
     await page.screenshot({ path: join(RESULTS, "moons-stepping-dark.png") });
 
     // find a first-layer weight by its label: its groups open and it is marked
@@ -208,6 +209,7 @@ describe("end to end in a real VS Code", function () {
     await panel.press("#search", "Enter");
     await panel.waitForFunction(() => document.querySelector("#graph")?.dataset.found !== undefined);
     assert.match(await panel.textContent("#search-count"), /^1 of \d+/);
+    await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "moons-search-dark.png") });
   });
 
