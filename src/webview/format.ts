@@ -11,7 +11,9 @@ export function fmt(x: number, digits = 4): string {
   return String(Number(x.toFixed(digits)));
 }
 
-/** "1 value", "2,332 values" */
+const COUNT = new Intl.NumberFormat("en-US");
+
+/** "1 value", "2,332 values" (one formatter for all: toLocaleString makes one per call, and the layout asks often) */
 export function countOf(n: number, noun = "value"): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : `${noun}s`}`;
+  return `${COUNT.format(n)} ${n === 1 ? noun : `${noun}s`}`;
 }

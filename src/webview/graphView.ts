@@ -346,23 +346,28 @@ export class GraphView {
   reveal(ids: readonly number[], animate = true): void {
     const scene = this.scene;
     if (!scene || ids.length === 0) return;
-    let eles = this.cy.collection();
-    for (const id of ids) {
-      const u = scene.view.units[scene.view.unitOf.get(id)!];
-      const el = this.eles.get(unitEl(u));
-      if (el) eles = eles.union(el);
-      const op = u.kind === "value" && u.id === ids[0] ? this.eles.get(`o${u.id}`) : undefined;
-      if (op) eles = eles.union(op);
-    }
-    const bb = eles.renderedBoundingBox({});
+    // where things are comes from the layout, not from cytoscape: measuring drawn elements makes it
+    // style every one of them first
+    const rects = ids.map((id) => scene.placement.units[scene.view.unitOf.get(id)!]);
+    const box = (rs: typeof rects) => ({
+      x1: Math.min(...rs.map((r) => r.x)),
+      y1: Math.min(...rs.map((r) => r.y)),
+      x2: Math.max(...rs.map((r) => r.x + r.w)),
+      y2: Math.max(...rs.map((r) => r.y + r.h)),
+    });
+    const z = this.cy.zoom();
+    const pan = this.cy.pan();
     const w = this.cy.width();
     const h = this.cy.height();
-    if (bb.x1 >= 0 && bb.y1 >= 0 && bb.x2 <= w && bb.y2 <= h) return;
+    const all = box(rects);
+    if (all.x1 * z + pan.x >= 0 && all.y1 * z + pan.y >= 0 && all.x2 * z + pan.x <= w && all.y2 * z + pan.y <= h) return;
     this.cy.stop();
     // the first id (the step's node) must be in view even when all of them cannot be
-    const target = bb.w <= w - 40 && bb.h <= h - 40 ? eles : eles.first();
-    if (animate) this.cy.animate({ center: { eles: target } }, { duration: 200 });
-    else this.cy.center(target);
+    const fitsAll = (all.x2 - all.x1) * z <= w - 40 && (all.y2 - all.y1) * z <= h - 40;
+    const t = fitsAll ? all : box(rects.slice(0, 1));
+    const to = { x: w / 2 - ((t.x1 + t.x2) / 2) * z, y: h / 2 - ((t.y1 + t.y2) / 2) * z };
+    if (animate) this.cy.animate({ pan: to }, { duration: 200 });
+    else this.cy.pan(to);
   }
 
   /** briefly marks a value (or its box) that a search found */
@@ -381,13 +386,14 @@ export class GraphView {
   fit(whole = false, focus?: number): void {
     const scene = this.scene;
     if (!scene) return;
-    const z = fitZoom(scene.placement, this.cy.width(), this.cy.height());
+    const w = this.cy.width();
+    const h = this.cy.height();
+    const z = fitZoom(scene.placement, w, h);
     if (z >= MIN_READABLE_ZOOM || whole) {
-      this.cy.fit(undefined, 24);
-      if (this.cy.zoom() > MAX_ZOOM) {
-        this.cy.zoom(MAX_ZOOM);
-        this.cy.center();
-      }
+      // centred, from the layout's own size (no element measured)
+      const zoom = Math.min(MAX_ZOOM, z);
+      const { width, height } = scene.placement;
+      this.cy.viewport({ zoom, pan: { x: (w - width * zoom) / 2, y: (h - height * zoom) / 2 } });
       return;
     }
     this.cy.zoom(MIN_READABLE_ZOOM);
