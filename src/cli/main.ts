@@ -2,7 +2,7 @@
 import * as path from "node:path";
 import { toJson } from "../engine/json";
 import type { ScriptError, SourcePos } from "../shared/protocol";
-import { DEFAULTS, runScript } from "../runner/runScript";
+import { DEFAULTS, limitProblem, runScript } from "../runner/runScript";
 import { formatTraceTable } from "./traceTable";
 import { noBackwardHint } from "../runner/hints";
 
@@ -70,10 +70,23 @@ function printError(error: ScriptError): void {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const problem = limitProblem(args.timeoutSeconds, args.memoryMb, { timeout: "--timeout", memory: "--memory" });
+  if (problem) usageError(problem);
   const file = path.resolve(args.file);
   const toStderr = args.command === "trace";
+  // the run stops with the cli: on a signal, or when what reads our output has gone (`| head -1`)
+  const stop = new AbortController();
+  const quit = (code: number) => {
+    stop.abort();
+    process.exit(code);
+  };
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(signal, () => quit(code));
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? quit(0) : quit(1)));
+  }
   const outcome = await runScript(file, {
     ...args,
+    signal: stop.signal,
     limitNames: { timeout: "--timeout SECONDS", memory: "--memory MB" },
     onConsole: (msg) => {
       const text = msg.text + "\n";

@@ -1,6 +1,8 @@
 // runs one user script in its own process, under a time and a memory limit.
 // the extension host and the cli both call this; neither ever runs user code on its own thread.
 import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { ConsoleMessage, FromWorker, RunResult, ScriptError, ToWorker } from "../shared/protocol";
 
@@ -25,12 +27,59 @@ export interface RunOptions {
 
 export const DEFAULTS = { timeoutSeconds: 10, memoryMb: 2048, maxNodes: 100_000 } as const;
 
+/** the limits a run accepts: node cannot wait longer than 2^31 - 1 ms, and v8 needs some heap to start */
+export const LIMITS = { timeoutSeconds: { min: 0.1, max: 2_147_483 }, memoryMb: { min: 64, max: 65_536 } } as const;
+
+/** a plain sentence for a limit out of range, or undefined when both are fine */
+export function limitProblem(timeoutSeconds: number, memoryMb: number, names = { timeout: "the time limit", memory: "the memory limit" }): string | undefined {
+  const t = LIMITS.timeoutSeconds;
+  const m = LIMITS.memoryMb;
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < t.min || timeoutSeconds > t.max) {
+    return `${names.timeout} must be between ${t.min} and ${t.max.toLocaleString("en-US")} seconds (it is ${timeoutSeconds}).`;
+  }
+  if (!Number.isFinite(memoryMb) || memoryMb < m.min || memoryMb > m.max) {
+    return `${names.memory} must be between ${m.min} and ${m.max.toLocaleString("en-US")} MB (it is ${memoryMb}).`;
+  }
+  return undefined;
+}
+
+/**
+ * stops a run's whole process tree: the worker leads a process group of its own (detached), so
+ * whatever the script started (a `sleep`, a server) goes with it. windows has no process groups:
+ * there the worker alone is killed.
+ */
+export function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  if (process.platform !== "win32") {
+    try {
+      process.kill(-pid, "SIGKILL");
+      return;
+    } catch {
+      // the group is gone already: fall through to the worker itself
+    }
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // gone
+  }
+}
+
 export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: ScriptError };
 
 export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const names = opts.limitNames ?? { timeout: "backpropStepper.timeoutSeconds", memory: "backpropStepper.memoryMb" };
+  const problem = limitProblem(opts.timeoutSeconds, opts.memoryMb, names);
+  if (problem) return Promise.resolve({ ok: false, error: { kind: "crash", message: problem } });
+  if (!fs.existsSync(file)) return Promise.resolve({ ok: false, error: { kind: "crash", message: `There is no file ${file}.` } });
+  if (!fs.statSync(file).isFile()) return Promise.resolve({ ok: false, error: { kind: "crash", message: `${file} is a folder, not a script file.` } });
   const workerPath = opts.workerPath ?? path.join(__dirname, "worker.js");
+  // the bundle's folder belongs to the run, not to the worker: a worker stopped by its time limit
+  // cannot clean up after itself
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-"));
+  const removeTmp = () => fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
   const child = fork(workerPath, [], {
+    detached: process.platform !== "win32",
     cwd: path.dirname(file),
     // a training step's graph is megabytes of short-lived values: a larger young generation keeps
     // v8 from copying it on every scavenge (about 2.5x faster steps; see bench/engine.bench.ts)
@@ -49,7 +98,9 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      // the script's own processes too, even when the worker itself has ended
+      killTree(child.pid);
+      removeTmp();
       resolve(outcome);
     };
     const fail = (error: ScriptError) => settle({ ok: false, error });
@@ -89,7 +140,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     });
 
     child.on("exit", (code, signal) => {
-      if (settled) return;
+      if (settled) return removeTmp();
       if (/heap out of memory|Reached heap limit/.test(stderrTail)) {
         fail({
           kind: "memory",
@@ -106,7 +157,15 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     });
     child.on("error", (e) => fail({ kind: "crash", message: `Could not start the script's process: ${e.message}` }));
 
-    const req: ToWorker = { type: "run", file: path.resolve(file), maxNodes: opts.maxNodes, captureCall: opts.captureCall };
+    const req: ToWorker = {
+      type: "run",
+      file: path.resolve(file),
+      maxNodes: opts.maxNodes,
+      captureCall: opts.captureCall,
+      tmpDir,
+      // the worker keeps a deadline of its own, a little after the parent's, and stops when its parent goes
+      deadlineMs: opts.timeoutSeconds * 1000 + 2000,
+    };
     child.send(req);
   });
 }

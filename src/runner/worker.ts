@@ -1,8 +1,8 @@
 // the script worker: a child process that bundles and runs one user script with the engine,
 // records its backward() calls, and reports back over node's ipc channel.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { Worker } from "node:worker_threads";
 import { format } from "node:util";
 import * as engine from "../engine";
 import type { BackwardCall } from "../engine/recorder";
@@ -48,9 +48,7 @@ function drawable(call: BackwardCall, maxNodes: number): Pick<RunResult, "trace"
 
 async function run(req: RunRequest): Promise<void> {
   const started = performance.now();
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-"));
-  const outFile = path.join(tmpDir, path.basename(req.file).replace(/\.[cm]?[tj]sx?$/, "") + ".js");
-  process.on("exit", () => fs.rmSync(tmpDir, { recursive: true, force: true }));
+  const outFile = path.join(req.tmpDir, path.basename(req.file).replace(/\.[cm]?[tj]sx?$/, "") + ".js");
 
   const bundle = await transpile(req.file, outFile);
   if ("kind" in bundle) return finish({ type: "failed", error: bundle });
@@ -111,8 +109,33 @@ async function run(req: RunRequest): Promise<void> {
   }
 }
 
+/**
+ * a thread that stops this process (and every process the script started, its process group) when
+ * the parent is gone or the deadline has passed. a thread of its own, because a script stuck in
+ * `while (true) {}` never lets this one's event loop run; unref'd, so it never keeps a run alive.
+ */
+function watchdog(deadlineMs: number, tmpDir: string): void {
+  const code = `
+    const { workerData } = require("node:worker_threads");
+    const { parent, deadline, tmpDir } = workerData;
+    const stop = () => {
+      // a parent that died cannot remove the run's folder
+      try { require("node:fs").rmSync(tmpDir, { recursive: true, force: true }); } catch {}
+      if (process.platform !== "win32") { try { process.kill(-process.pid, "SIGKILL"); } catch {} }
+      process.kill(process.pid, "SIGKILL");
+    };
+    setInterval(() => {
+      let gone = process.ppid !== parent;
+      try { process.kill(parent, 0); } catch { gone = true; }
+      if (gone || Date.now() > deadline) stop();
+    }, 200);
+  `;
+  new Worker(code, { eval: true, workerData: { parent: process.ppid, deadline: Date.now() + deadlineMs, tmpDir } }).unref();
+}
+
 process.once("message", (msg: RunRequest) => {
   if (msg.type !== "run") return;
+  watchdog(msg.deadlineMs, msg.tmpDir);
   run(msg).catch((e) => {
     const error: ScriptError = { kind: "crash", message: String(e?.stack ?? e) };
     void finish({ type: "failed", error });

@@ -325,6 +325,8 @@ export class ValuesTable {
     tr.dataset.nodeId = String(row.id);
     tr.dataset.label = row.name;
     tr.title = row.path ? `${row.path} › ${row.name}` : row.name;
+    // the cell's text runs label-then-path (drawn right to left): assistive tech reads the path first
+    tr.cells[0].setAttribute("aria-label", tr.title);
     tr.classList.toggle("param", row.param);
     const [name, op, data] = tr.cells;
     const [label, path] = name.children as HTMLCollectionOf<HTMLElement>;
