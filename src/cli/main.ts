@@ -89,9 +89,8 @@ async function main(): Promise<number> {
     signal: stop.signal,
     limitNames: { timeout: "--timeout SECONDS", memory: "--memory MB" },
     onConsole: (msg) => {
-      const text = msg.text + "\n";
-      if (toStderr || msg.level === "error" || msg.level === "warn") process.stderr.write(text);
-      else process.stdout.write(text);
+      if (toStderr || msg.level === "error" || msg.level === "warn") process.stderr.write(msg.text);
+      else process.stdout.write(msg.text);
     },
   });
   if (!outcome.ok) {

@@ -1,6 +1,7 @@
 // the extension host side: commands, the run of the user's script, and the panel that shows it
 import * as vscode from "vscode";
 import * as path from "node:path";
+import { RunOutput } from "./runOutput";
 import * as fs from "node:fs";
 import type { ScriptError } from "../shared/protocol";
 import { runScript, type RunOutcome } from "../runner/runScript";
@@ -37,13 +38,15 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     const settings = readSettings();
     panel.post({ type: "runState", state: "running", fileName: panel.fileName });
     output.appendLine(`[run] ${file}`);
+    const written = new RunOutput((text) => output.append(text));
     const outcome = await runScript(file, {
       ...settings,
       signal: abort.signal,
       captureCall,
       workerPath: path.join(context.extensionPath, "dist", "worker.js"),
-      onConsole: (msg) => output.appendLine(msg.text),
+      onConsole: (msg) => written.write(msg.text),
     });
+    written.end();
     if (panel.abort === abort) panel.abort = undefined;
     finished.fire({ file, outcome });
     if (!outcome.ok && outcome.error.kind === "cancelled") return;

@@ -13,7 +13,7 @@ export interface RunOptions {
   memoryMb: number;
   /** graphs with more Values than this are summarised, not sent whole */
   maxNodes: number;
-  /** the script's console output, in order (stdout/stderr writes come as log/error) */
+  /** the script's output, in order and as written, in chunks (stdout/stderr writes come as log/error) */
   onConsole?: (msg: ConsoleMessage) => void;
   /** aborting stops the run: a new run of the same panel, or the panel closing */
   signal?: AbortSignal;
@@ -117,11 +117,13 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort);
 
-    child.stdout?.setEncoding("utf8").on("data", (text: string) => opts.onConsole?.({ type: "console", level: "log", text: text.replace(/\n$/, "") }));
+    // what reaches the worker's own stdout and stderr (a native module, a child process the script
+    // started with stdio "inherit"): the script's own writes come batched over ipc
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => opts.onConsole?.({ type: "console", level: "log", text }));
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
       stderrTail = (stderrTail + text).slice(-4000);
       if (!/heap out of memory|^\s*<--- Last few GCs|^\s*\d+: 0x/m.test(text)) {
-        opts.onConsole?.({ type: "console", level: "error", text: text.replace(/\n$/, "") });
+        opts.onConsole?.({ type: "console", level: "error", text });
       }
     });
 

@@ -69,6 +69,7 @@ export type ToWorker = RunRequest;
 export interface ConsoleMessage {
   type: "console";
   level: "log" | "info" | "warn" | "error" | "debug";
+  /** what the script wrote, as written: a console call's line ends with "\n"; runs of one level come joined */
   text: string;
 }
 /** worker -> host: the script finished */

@@ -134,3 +134,32 @@ describe("runner under faults", function () {
     assert.doesNotMatch(out.stderr, /Fatal|FATAL|<--- /);
   });
 });
+
+describe("runner output", function () {
+  this.timeout(30_000);
+
+  it("a million console.log lines arrive, in order, in a few seconds", async () => {
+    const file = write("flood.ts", 'for (let i = 0; i < 1e6; i++) console.log("line", i);\n');
+    const chunks: string[] = [];
+    const started = Date.now();
+    const outcome = await run(file, { onConsole: (m) => chunks.push(m.text) });
+    const ms = Date.now() - started;
+    assert.ok(outcome.ok, JSON.stringify(!outcome.ok && outcome.error));
+    const lines = chunks.join("").split("\n");
+    assert.strictEqual(lines.length, 1e6 + 1);
+    assert.strictEqual(lines[0], "line 0");
+    assert.strictEqual(lines[999_999], "line 999999");
+    assert.ok(chunks.length < 1000, `${chunks.length} messages for a million lines`);
+    assert.ok(ms < 8000, `took ${ms} ms`);
+  });
+
+  it("process.stdout writes and console calls keep their order, and a long write stays whole", async () => {
+    const file = write("mixed.ts", 'process.stdout.write("a");\nconsole.log("b");\nprocess.stdout.write("c\\n");\nconsole.error("d");\nprocess.stdout.write("x".repeat(200000));\n');
+    const got: { level: string; text: string }[] = [];
+    const outcome = await run(file, { onConsole: (m) => got.push(m) });
+    assert.ok(outcome.ok);
+    const all = got.map((m) => m.text).join("");
+    assert.strictEqual(all, "ab\nc\nd\n" + "x".repeat(200000));
+    assert.ok(got.some((m) => m.level === "error" && m.text === "d\n"));
+  });
+});
