@@ -13,6 +13,21 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
 
+/** a label in the table is cut to this many characters */
+export const NAME_MAX = 40;
+
+/**
+ * a label as the terminal may print it: control characters (ESC, BEL, newlines: a label could
+ * otherwise set the terminal's title or move the cursor) shown escaped, and cut to NAME_MAX
+ */
+export function terminalSafe(label: string): string {
+  const cut = label.length > NAME_MAX ? label.slice(0, NAME_MAX - 1) + "…" : label;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code === 0x0a ? "\\n" : code === 0x09 ? "\\t" : `\\x${code.toString(16).padStart(2, "0")}`;
+  });
+}
+
 const HEADER = ["step", "node", "op", "upstream", "child", "local", "grad before", "", "after"];
 /** columns holding numbers are right-aligned */
 const NUMERIC = [true, false, false, true, false, true, true, false, true];
@@ -22,7 +37,7 @@ export function formatTraceTable(trace: Trace): string {
   for (const n of trace.nodes) byId.set(n.id, n);
   const name = (id: number): string => {
     const n = byId.get(id);
-    return n !== undefined && n.label !== "" ? `${n.label}#${id}` : `#${id}`;
+    return n !== undefined && n.label !== "" ? `${terminalSafe(n.label)}#${id}` : `#${id}`;
   };
 
   const lines: string[] = [];

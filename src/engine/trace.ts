@@ -16,6 +16,27 @@ export interface TraceUpdate {
   after: number;
 }
 
+/** the longest label a trace carries; a longer one is cut, with "…" */
+export const LABEL_MAX = 10_000;
+
+/**
+ * a label as text: a script in plain javascript may set any value as a label (an object with a
+ * cycle, a BigInt, a function); it is shown as the text it converts to, never a crash
+ */
+export function labelText(label: unknown): string {
+  let text: string;
+  if (typeof label === "string") text = label;
+  else if (label === undefined || label === null) text = "";
+  else {
+    try {
+      text = String(label);
+    } catch {
+      text = `[${typeof label}]`;
+    }
+  }
+  return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1) + "…" : text;
+}
+
 export interface TraceStep {
   node: number;
   /** d(root)/d(node) within this pass */
@@ -86,7 +107,7 @@ export function buildTrace(call: BackwardCall): Trace {
     const v = order[i];
     const n: TraceNode = {
       id: v.id,
-      label: v.label,
+      label: labelText(v.label),
       op: v.op,
       data: data === null ? v.data : data[i],
       grad: gradAfter === null ? v.grad : gradAfter[i],

@@ -2,7 +2,7 @@
 
 import { strict as assert } from "node:assert";
 import { Value, setRecording } from "../../src/engine";
-import { formatNumber, formatTraceTable } from "../../src/cli/traceTable";
+import { NAME_MAX, formatNumber, formatTraceTable } from "../../src/cli/traceTable";
 import { traceOf } from "./traceOf";
 
 
@@ -59,5 +59,39 @@ describe("formatTraceTable", () => {
     } finally {
       setRecording(true);
     }
+  });
+});
+
+describe("odd labels in the terminal table", () => {
+  it("shows control characters escaped, so a label cannot drive the terminal", () => {
+    const a = new Value(2, "\u001b]0;pwned\u0007");
+    const b = new Value(3, "tab\there\nnext");
+    const table = formatTraceTable(traceOf(a.mul(b)));
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(table), "no raw control character");
+    assert.ok(table.includes("\\x1b]0;pwned\\x07#"));
+    assert.ok(table.includes("tab\\there\\nnext#"));
+  });
+
+  it("cuts a huge label, so the table stays the size of the graph", () => {
+    const a = new Value(2, "x".repeat(1_000_000));
+    const table = formatTraceTable(traceOf(a.mul(a).add(1)));
+    assert.ok(table.length < 2000, `${table.length} characters`);
+    assert.ok(table.includes(`${"x".repeat(NAME_MAX - 1)}…#`));
+  });
+
+  it("labels that are not strings become text, never a crash", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const odd: unknown[] = [cyclic, 12n, () => 1, Symbol("s"), { toString: () => { throw new Error("no"); } }, undefined];
+    const vs = odd.map((label, i) => {
+      const v = new Value(i + 1);
+      (v as unknown as { label: unknown }).label = label;
+      return v;
+    });
+    const trace = traceOf(vs.reduce((s, v) => s.add(v)));
+    const labels = trace.nodes.map((n) => n.label);
+    for (const l of labels) assert.strictEqual(typeof l, "string");
+    assert.ok(labels.includes("[object Object]") && labels.includes("12") && labels.includes("Symbol(s)") && labels.includes("[object]"));
+    assert.doesNotThrow(() => formatTraceTable(trace));
   });
 });
