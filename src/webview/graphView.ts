@@ -119,7 +119,7 @@ export class GraphView {
         const e = next.get(id);
         if (!e || this.identities.get(id) !== identity(e)) gone.merge(ele);
       }
-      // a frame taken away takes what it holds with it: those are made again below
+      // a node taken away takes its edges with it: those still wanted are made again below
       gone.remove();
       const fresh: cytoscape.ElementDefinition[] = [];
       for (const [id, e] of next) {
@@ -148,8 +148,8 @@ export class GraphView {
           this.identities.delete(id);
         }
       }
-      // new elements are made with their state and label: setting a label afterwards restyles the
-      // element with its frames, which for thousands of values costs seconds
+      // new elements are made with their state and label: a label set afterwards is a style
+      // bypass, and restyling thousands of elements one by one costs seconds
       const made = new Map(fresh.map((e) => [String(e.data.id), e]));
       this.paint(stepper, tree, spans, (id, classes, label) => {
         const e = made.get(id);

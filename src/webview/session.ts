@@ -115,13 +115,16 @@ export class Session {
     const seriesOut = new Set([...open].map((k) => this.tree.boxes[k].parent).filter((p) => this.tree.boxes[p]?.kind === "series"));
     for (const k of this.opened) {
       const parent = this.tree.boxes[k].parent;
-      if (around.has(parent) && !seriesOut.has(parent)) open.add(k);
-      // a member of a series on the path stays out while no other member is
-      else if (this.tree.boxes[parent]?.kind === "series" && around.has(this.tree.boxes[parent].parent) && !seriesOut.has(parent)) {
-        open.add(k);
-        open.add(parent);
+      const inSeries = this.tree.boxes[parent]?.kind === "series";
+      // the box around it (for a member of a series, around the series) must still hold the step
+      if (!around.has(inSeries ? this.tree.boxes[parent].parent : parent) && !around.has(parent)) continue;
+      if (inSeries) {
+        // one member of a series out at a time: the newest
+        if (seriesOut.has(parent)) continue;
         seriesOut.add(parent);
+        open.add(parent);
       }
+      open.add(k);
     }
     for (const k of this.collapsed) open.delete(k);
     this.opened = open;
