@@ -391,7 +391,7 @@ export class GraphView {
     const z = fitZoom(scene.placement, w, h);
     if (z >= MIN_READABLE_ZOOM || whole) {
       // centred, from the layout's own size (no element measured)
-      const zoom = Math.min(MAX_ZOOM, z);
+      const zoom = Math.max(this.cy.minZoom(), Math.min(MAX_ZOOM, z));
       const { width, height } = scene.placement;
       this.cy.viewport({ zoom, pan: { x: (w - width * zoom) / 2, y: (h - height * zoom) / 2 } });
       return;
