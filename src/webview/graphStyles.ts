@@ -21,6 +21,17 @@ export interface GraphColors {
 
 export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
   const w = (x: number) => (c.contrast ? x + 1 : x);
+  // a value, a closed box and a folded run: a card sized by the layout, holding centred lines of text
+  const card = { shape: "round-rectangle", width: "data(w)", height: "data(h)" } as const;
+  const lines = {
+    "text-wrap": "wrap",
+    "text-max-width": "1000px",
+    "text-valign": "center",
+    "text-halign": "center",
+    "font-family": c.mono,
+    "font-size": FONT_PX,
+    "line-height": LINE_H / FONT_PX,
+  } as const;
   return [
     // frames are plain nodes under what they hold (z-index by depth); edges over frames, values over edges
     { selector: "node", style: { "z-index-compare": "manual", "z-index": 100 } },
@@ -28,19 +39,11 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     {
       selector: "node.value",
       style: {
-        shape: "round-rectangle",
-        width: "data(w)",
-        height: "data(h)",
+        ...card,
         "background-color": c.node,
         "border-width": w(1),
         "border-color": c.border,
-        "text-wrap": "wrap",
-        "text-max-width": "1000px",
-        "text-valign": "center",
-        "text-halign": "center",
-        "font-family": c.mono,
-        "font-size": FONT_PX,
-        "line-height": LINE_H / FONT_PX,
+        ...lines,
         color: c.fg,
         label: "data(label)",
       },
@@ -76,19 +79,11 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     {
       selector: "node.box",
       style: {
-        shape: "round-rectangle",
-        width: "data(w)",
-        height: "data(h)",
+        ...card,
         "background-color": c.frame,
         "border-width": w(1.5),
         "border-color": c.border,
-        "text-wrap": "wrap",
-        "text-max-width": "1000px",
-        "text-valign": "center",
-        "text-halign": "center",
-        "font-family": c.mono,
-        "font-size": FONT_PX,
-        "line-height": LINE_H / FONT_PX,
+        ...lines,
         color: c.fg,
         label: "data(label)",
       },
@@ -103,31 +98,21 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     {
       selector: "node.run",
       style: {
-        shape: "round-rectangle",
-        width: "data(w)",
-        height: "data(h)",
+        ...card,
         "background-color": c.frame,
         "background-opacity": 0.4,
         "border-width": w(1.5),
         "border-style": "dashed",
         "border-color": c.muted,
         label: "data(text)",
-        "text-wrap": "wrap",
-        "text-max-width": "1000px",
-        "text-valign": "center",
-        "text-halign": "center",
-        "font-family": c.mono,
-        "font-size": FONT_PX,
-        "line-height": LINE_H / FONT_PX,
+        ...lines,
         color: c.muted,
       },
     },
     {
       selector: "node.frame",
       style: {
-        shape: "round-rectangle",
-        width: "data(w)",
-        height: "data(h)",
+        ...card,
         "z-index": "data(depth)" as unknown as number,
         "background-color": c.frame,
         "background-opacity": 0.55,

@@ -246,6 +246,10 @@ describe("end to end in a real VS Code", function () {
     await panel.locator("svg.loss").click({ position: { x: 2, y: box.height / 2 } });
     await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 1."), undefined, { timeout: 30_000 });
     assert.match(await panel.textContent("#position"), /^Step 0 of \d+$/);
+    await panel.click("#step-over");
+    await panel.click("#step-over");
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "xor-stepping-dark.png") });
   });
 
   it("shows a label that looks like html as text, and the page breaks no content security rule", async () => {

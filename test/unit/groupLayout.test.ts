@@ -1,27 +1,11 @@
 // the box-respecting layered layout: nothing overlaps, frames hold their content, edges flow forward
 import * as assert from "node:assert";
-import { MLP, Neuron, Value, hingeLoss, mse, xor, type Trace } from "../../src/engine";
+import { Value, type Trace } from "../../src/engine";
 import { groupTree, type GroupTree } from "../../src/webview/groupTree";
 import { project, type View } from "../../src/webview/projection";
 import { placeView, type Orientation, type Placement, type Rect } from "../../src/webview/groupLayout";
 import { traceOf } from "./traceOf";
-
-function xorTrace(): Trace {
-  const m = new MLP(2, [4, 1], { seed: 1 });
-  const d = xor();
-  return traceOf(mse(d.X.map((x) => m.forward(x)[0]), d.y));
-}
-
-function hingeTrace(): Trace {
-  const m = new MLP(2, [3, 1], { seed: 2 });
-  const X = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 1], [1, 2]];
-  const y = [1, -1, -1, 1, 1, -1];
-  return traceOf(hingeLoss(X.map((x) => m.forward(x)[0]), y));
-}
-
-function neuronTrace(): Trace {
-  return traceOf(new Neuron(2, { seed: 3 }).output([1, -2]));
-}
+import { hingeTrace, neuronTrace, xorTrace } from "./lessonTraces";
 
 /** a simple chain: a -> tanh -> exp -> neg -> relu */
 function chainTrace(): Trace {

@@ -1,28 +1,9 @@
 // the boxes the panel folds a graph into, from traces the real engine makes
 import * as assert from "node:assert";
-import { MLP, Neuron, Value, hingeLoss, mse, xor, type Trace } from "../../src/engine";
+import { MLP, Value, type Trace } from "../../src/engine";
 import { SERIES_MIN, describePath, groupTree, pathOf, type GroupTree } from "../../src/webview/groupTree";
 import { traceOf } from "./traceOf";
-
-/** MLP(2,[4,1]) on the 4 xor samples, mse: 4 samples (fewer than SERIES_MIN, so no series) */
-function xorTrace(): Trace {
-  const m = new MLP(2, [4, 1], { seed: 1 });
-  const d = xor();
-  return traceOf(mse(d.X.map((x) => m.forward(x)[0]), d.y));
-}
-
-/** MLP(2,[3,1]) on 6 samples, hinge loss: the samples and the terms fold into series */
-function hingeTrace(): Trace {
-  const m = new MLP(2, [3, 1], { seed: 2 });
-  const X = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 1], [1, 2]];
-  const y = [1, -1, -1, 1, 1, -1];
-  return traceOf(hingeLoss(X.map((x) => m.forward(x)[0]), y));
-}
-
-/** one Neuron called once: its weights are drawn inside its call */
-function neuronTrace(): Trace {
-  return traceOf(new Neuron(2, { seed: 3 }).output([1, -2]));
-}
+import { hingeTrace, neuronTrace, xorTrace } from "./lessonTraces";
 
 /** MLP(2,[16,1]) called once: the 16 neurons of layer 1 fold into "neuron ×16" */
 function wideTrace(): Trace {

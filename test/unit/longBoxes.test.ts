@@ -2,20 +2,16 @@
 // while it goes back and forth between a sum and its terms. on traces the real engine makes.
 import * as assert from "node:assert";
 import { MLP, Value, hingeLoss, l2, type Trace } from "../../src/engine";
-import type { RunResult } from "../../src/shared/protocol";
 import { groupTree } from "../../src/webview/groupTree";
 import { RUN_MAX, RUN_PAGE, keptValues, project } from "../../src/webview/projection";
 import { Session } from "../../src/webview/session";
 import { traceOf } from "./traceOf";
+import { resultOf } from "./lessonTraces";
 
 /** l2 of 60 parameters: a sum box with a chain of 59 adds, and 60 terms */
 function l2Trace(): Trace {
   const ps = Array.from({ length: 60 }, (_, i) => new Value((i % 7) / 7 - 0.4, `p${i}`));
   return traceOf(l2(ps, 0.01));
-}
-
-function result(trace: Trace): RunResult {
-  return { file: "t.ts", calls: [], trace, elapsedMs: 0 } as unknown as RunResult;
 }
 
 const sumBox = (trace: Trace) => {
@@ -80,7 +76,7 @@ describe("long boxes", () => {
 
   it("the step's node and the children it updates are drawn as themselves at every step", () => {
     const trace = l2Trace();
-    const s = new Session(result(trace), trace);
+    const s = new Session(resultOf(trace), trace);
     for (let k = 0; k < 40; k++) {
       s.stepper.step();
       const view = s.view();
@@ -93,7 +89,7 @@ describe("long boxes", () => {
 
   it("going back and forth between a sum and its terms redraws about every other step, not every step", () => {
     const trace = l2Trace();
-    const s = new Session(result(trace), trace);
+    const s = new Session(resultOf(trace), trace);
     s.stepper.goTo(3);
     let redraws = 0;
     let last = s.viewKey(s.forced());
@@ -112,7 +108,7 @@ describe("long boxes", () => {
     const X = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 1], [1, 2]];
     const loss = hingeLoss(X.map((x) => m.forward(x)[0]), [1, -1, -1, 1, 1, -1]).add(l2(m.parameters(), 1e-3));
     const trace = traceOf(loss);
-    const s = new Session(result(trace), trace);
+    const s = new Session(resultOf(trace), trace);
     const top = (k: number) => {
       while (s.tree.boxes[k].parent > 0) k = s.tree.boxes[k].parent;
       return k;

@@ -1,13 +1,13 @@
 // step over / into / out on hand-built box chains, and the page's session (boxes on the step's path,
 // opening a graph to fit) on traces the real engine makes
 import * as assert from "node:assert";
-import { MLP, Neuron, hingeLoss, mse, xor, type Trace } from "../../src/engine";
-import type { RunResult } from "../../src/shared/protocol";
+import { MLP, mse, type Trace } from "../../src/engine";
 import { pathOf, type GroupTree } from "../../src/webview/groupTree";
 import { stepInto, stepOut, stepOver, type StepBoxes } from "../../src/webview/navigation";
 import { project } from "../../src/webview/projection";
 import { OPEN_BUDGET, Session, openToFit } from "../../src/webview/session";
 import { traceOf } from "./traceOf";
+import { hingeTrace, neuronTrace, resultOf, xorTrace } from "./lessonTraces";
 
 //   step:  0    1    2      3      4      5    6    7      8
 //   box:   -    1    1>2    1>2    1>3    1    4    4>5    -
@@ -115,30 +115,12 @@ describe("navigation", () => {
 
 // ---- session ----
 
-function xorTrace(): Trace {
-  const m = new MLP(2, [4, 1], { seed: 1 });
-  const d = xor();
-  return traceOf(mse(d.X.map((x) => m.forward(x)[0]), d.y));
-}
-
-function hingeTrace(): Trace {
-  const m = new MLP(2, [3, 1], { seed: 2 });
-  const X = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 1], [1, 2]];
-  const y = [1, -1, -1, 1, 1, -1];
-  return traceOf(hingeLoss(X.map((x) => m.forward(x)[0]), y));
-}
-
-function neuronTrace(): Trace {
-  return traceOf(new Neuron(2, { seed: 3 }).output([1, -2]));
-}
-
 /** MLP(2,[2,1]) called once with mse on one sample: a small graph with nested boxes */
 function smallTrace(): Trace {
   const m = new MLP(2, [2, 1], { seed: 5 });
   return traceOf(mse([m.forward([0.5, -1])[0]], [1]));
 }
 
-const result = (trace: Trace): RunResult => ({ file: "t.ts", calls: [], trace, elapsedMs: 0 });
 
 /** how many things a view with these boxes open draws (ghosts aside), as openToFit counts them */
 function drawn(trace: Trace, tree: GroupTree, expanded: Set<number>): number {
@@ -149,7 +131,7 @@ describe("session", () => {
   for (const [name, make] of [["xor", xorTrace], ["hinge", hingeTrace], ["neuron", neuronTrace]] as const) {
     it(`${name}: a step's chain is the path of its node`, () => {
       const trace = make();
-      const s = new Session(result(trace), trace);
+      const s = new Session(resultOf(trace), trace);
       assert.strictEqual(s.chains.chains.length, trace.steps.length);
       trace.steps.forEach((st, i) => assert.deepStrictEqual([...s.chains.chains[i]], pathOf(s.tree, st.node)));
       // spans: each box's steps lie between its first and last, and both ends are in the box
@@ -164,7 +146,7 @@ describe("session", () => {
 
     it(`${name}: at every position the focus is drawn as itself`, () => {
       const trace = make();
-      const s = new Session(result(trace), trace);
+      const s = new Session(resultOf(trace), trace);
       for (let p = 0; p <= s.stepper.total; p++) {
         s.stepper.goTo(p);
         const view = s.view();
@@ -175,7 +157,7 @@ describe("session", () => {
 
     it(`${name}: stepping over from the start reaches the end, box by box`, () => {
       const trace = make();
-      const s = new Session(result(trace), trace);
+      const s = new Session(resultOf(trace), trace);
       let p = 0;
       let moves = 0;
       while (p < s.stepper.total) {
@@ -191,7 +173,7 @@ describe("session", () => {
 
   it("closing a box on the step's path keeps it closed until the step leaves it", () => {
     const trace = xorTrace();
-    const s = new Session(result(trace), trace);
+    const s = new Session(resultOf(trace), trace);
     // a step inside a neuron of a sample
     const i = trace.steps.findIndex((st) => s.holding(st.node).length >= 3);
     s.stepper.goTo(i + 1);
@@ -213,7 +195,7 @@ describe("session", () => {
 
   it("reveal opens every box that holds a value", () => {
     const trace = hingeTrace();
-    const s = new Session(result(trace), trace);
+    const s = new Session(resultOf(trace), trace);
     const deep = trace.nodes.find((n) => s.holding(n.id).length >= 4)!;
     s.reveal(deep.id);
     for (const k of s.holding(deep.id)) assert.ok(s.expanded.has(k));
@@ -233,7 +215,7 @@ describe("openToFit", () => {
     it(`${name}: a small graph that fits opens every box`, () => {
       const trace = make();
       assert.ok(trace.nodes.length < 40);
-      const s = new Session(result(trace), trace);
+      const s = new Session(resultOf(trace), trace);
       const expanded = new Set<number>();
       openToFit(s.tree, expanded, () => true, OPEN_BUDGET);
       assert.deepStrictEqual([...expanded].sort((a, b) => a - b), s.tree.boxes.slice(1).map((b) => b.key));
@@ -242,7 +224,7 @@ describe("openToFit", () => {
 
     it(`${name}: nothing opens when nothing fits`, () => {
       const trace = make();
-      const s = new Session(result(trace), trace);
+      const s = new Session(resultOf(trace), trace);
       const expanded = new Set<number>();
       let asked = 0;
       openToFit(s.tree, expanded, () => (asked++, false), OPEN_BUDGET);
@@ -253,7 +235,7 @@ describe("openToFit", () => {
 
   it("asks fits with the candidate box already open", () => {
     const trace = smallTrace();
-    const s = new Session(result(trace), trace);
+    const s = new Session(resultOf(trace), trace);
     const expanded = new Set<number>();
     const sizes: number[] = [];
     openToFit(s.tree, expanded, () => (sizes.push(expanded.size), expanded.size <= 2), OPEN_BUDGET);
@@ -266,7 +248,7 @@ describe("openToFit", () => {
     for (const budget of budgets) {
       it(`${name}, budget ${budget}: what is drawn stays within budget, opened from the top down`, () => {
         const trace = make();
-        const s = new Session(result(trace), trace);
+        const s = new Session(resultOf(trace), trace);
         const expanded = new Set<number>();
         openToFit(s.tree, expanded, () => true, budget);
         const atStart = drawn(trace, s.tree, new Set());
