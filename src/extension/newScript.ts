@@ -1,13 +1,19 @@
 // "Backprop: New Model Script": a new untitled script from one of the bundled examples
 import * as vscode from "vscode";
 
+// in lesson order: the chain rule by hand first, micrograd's training demos last
 const EXAMPLES: { file: string; label: string; detail: string }[] = [
+  { file: "chain-rule.ts", label: "The chain rule", detail: "z = w2*(w1*x1 + b1) + b2: dz/dw1 = w2*x1, checked by hand" },
+  { file: "lecture.ts", label: "micrograd's first expression", detail: "L = (a*b + c)*f with the lecture's numbers" },
   { file: "neuron.ts", label: "Single neuron", detail: "tanh(x1*w1 + x2*w2 + b): the classic first backward pass" },
   { file: "used-twice.ts", label: "A value used twice", detail: "grads from both uses add up" },
   { file: "manual-grad.ts", label: "ManualGrad vs AutoGrad", detail: "sigmoid with a hand-written s*(1-s) next to the composed one" },
   { file: "backward-twice.ts", label: "backward() twice", detail: "the accumulation pitfall, and its fix" },
+  { file: "tiny-dataset.ts", label: "A tiny dataset", detail: "the lecture's MLP(3, [4, 4, 1]) on four samples, 20 gradient steps" },
   { file: "xor.ts", label: "MLP learns XOR", detail: "a training loop: loss per backward() call" },
-  { file: "two-moons.ts", label: "Two moons", detail: "micrograd's demo: a big graph, summarised" },
+  { file: "iris.ts", label: "Fisher's iris", detail: "three species, softmax cross-entropy, accuracy per epoch" },
+  { file: "minibatch.ts", label: "Mini-batches", detail: "two moons in batches of 10: step one batch's graph" },
+  { file: "moons.ts", label: "Two moons", detail: "micrograd's demo: hinge loss + l2, a 66,000-value graph, grouped" },
 ];
 
 export async function pickExample(extensionUri: vscode.Uri): Promise<void> {
