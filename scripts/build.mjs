@@ -33,8 +33,8 @@ const builds = [
   { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: ["vscode"] },
   // loaded by the typescript server, which hands it the typescript module
   { ...node, entryPoints: { tsPlugin: "src/tsPlugin/index.ts" }, outdir: "dist", external: ["typescript"] },
-  // esbuild is the transpiler; it ships a native binary, so it stays a runtime dependency, not bundled
-  { ...node, entryPoints: { worker: "src/runner/worker.ts", cli: "src/cli/main.ts" }, outdir: "dist", external: ["esbuild"] },
+  // the worker carries its transpiler (sucrase, plain javascript): the package has no native binary
+  { ...node, entryPoints: { worker: "src/runner/worker.ts", cli: "src/cli/main.ts" }, outdir: "dist" },
   {
     bundle: true,
     platform: "browser",

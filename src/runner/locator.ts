@@ -1,5 +1,5 @@
 // the line of the user's script that created each value: a structured stack capture (no string
-// formatting) mapped through the bundle's source map. a capture costs a few microseconds, so only
+// formatting) mapped through the source map node keeps for each of the user's files. a capture costs a few microseconds, so only
 // the first LOCATE_LIMIT values of a run get one; the panel says when the rest have none.
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -16,11 +16,15 @@ export interface LocatorState {
 
 const asSites = (_: Error, sites: NodeJS.CallSite[]) => sites;
 
-/** places in `entry` (or the files it imports) for values made by code in `bundleFile` */
-export function makeLocator(bundleFile: string, entry: string): LocatorState {
+/** places in `entry` (or the files it imports, `userFiles` as they load) for the values they make */
+export function makeLocator(userFiles: ReadonlySet<string>, entry: string): LocatorState {
   const state = { asked: 0, locator: (): SourceLoc | undefined => undefined };
-  // node reads the bundle's source map when it compiles the bundle, before the first value exists
-  let map: ReturnType<typeof findSourceMap>;
+  // node reads a file's source map when it compiles the file, before the file makes a value
+  const maps = new Map<string, ReturnType<typeof findSourceMap>>();
+  const mapOf = (file: string) => {
+    if (!maps.has(file)) maps.set(file, findSourceMap(file));
+    return maps.get(file);
+  };
   const files = new Map<string, string>();
   const fileOf = (source: string) => {
     let f = files.get(source);
@@ -41,11 +45,12 @@ export function makeLocator(bundleFile: string, entry: string): LocatorState {
     const sites = holder.stack as NodeJS.CallSite[];
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = limit;
-    // the innermost frame in the user's bundle: the engine itself lives in the worker's file
-    map ??= findSourceMap(bundleFile);
-    if (!map) return undefined;
+    // the innermost frame in the user's files: the engine itself lives in the worker's file
     for (const site of sites) {
-      if (site.getFileName() !== bundleFile) continue;
+      const name = site.getFileName();
+      if (!name || !userFiles.has(name)) continue;
+      const map = mapOf(name);
+      if (!map) return undefined;
       const entryAt = map.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1) as {
         originalSource?: string;
         originalLine?: number;

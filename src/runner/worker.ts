@@ -1,14 +1,13 @@
 // the script worker: a child process that bundles and runs one user script with the engine,
 // records its backward() calls, and reports back over node's ipc channel.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { format } from "node:util";
 import * as engine from "../engine";
 import type { BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
 import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult, ScriptError } from "../shared/protocol";
-import { ENGINE_GLOBAL, transpile } from "./transpile";
+import { installLoader, ScriptSyntaxError, type Loader } from "./loader";
 import { errorFromThrown } from "./userStack";
 import { LOCATE_LIMIT, makeLocator, type LocatorState } from "./locator";
 import { setLocator } from "../engine/origin";
@@ -77,13 +76,40 @@ function drawable(call: BackwardCall, maxNodes: number): Pick<RunResult, "trace"
   return nodeCount > maxNodes ? { tooBig: { nodeCount, maxNodes } } : { trace: buildTrace(call) };
 }
 
+/** what the script threw (or failed to parse or import with), at the user's own line */
+function scriptError(thrown: unknown, loader: Loader, entry: string): ScriptError {
+  if (thrown instanceof ScriptSyntaxError) return { kind: "syntax", message: thrown.message, pos: thrown.pos };
+  const pos = loader.syntaxPos(thrown);
+  if (pos) return { kind: "syntax", message: (thrown as Error).message, pos };
+  const error = errorFromThrown(thrown, [...loader.files], entry);
+  const missing = (thrown as { code?: string }).code === "MODULE_NOT_FOUND" && /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
+  if (!missing || !error.stack?.length) return error;
+  // the import of a file that is not there: point at its name in the import line
+  const at = error.stack[0];
+  const text = lineOf(at.file, at.line);
+  const column = Math.max(text.indexOf(`"${missing[1]}"`), text.indexOf(`'${missing[1]}'`));
+  return {
+    kind: "import",
+    message: `Could not resolve "${missing[1]}"`,
+    pos: { ...at, column: column >= 0 ? column + 1 : at.column },
+    stack: error.stack,
+    hint: /^[./]/.test(missing[1])
+      ? "Check the path: it is relative to the file that imports it."
+      : 'Only "backprop-stepper", node\'s built-ins and packages installed next to the script can be imported; files next to the script need a relative path such as "./data".',
+  };
+}
+
+function lineOf(file: string, line: number): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n")[line - 1] ?? "";
+  } catch {
+    return "";
+  }
+}
+
 async function run(req: RunRequest): Promise<void> {
   const started = performance.now();
-  const outFile = path.join(req.tmpDir, path.basename(req.file).replace(/\.[cm]?[tj]sx?$/, "") + ".js");
-
-  const bundle = await transpile(req.file, outFile);
-  if ("kind" in bundle) return finish({ type: "failed", error: bundle });
-  fs.writeFileSync(outFile, bundle.code);
+  const loader = installLoader(engine, req.file);
 
   // every backward() call is summarised; one recorded call is kept whole to draw: the one asked
   // for, else the latest. a recorded call holds the numbers of its moment, so a later optimizer
@@ -104,7 +130,7 @@ async function run(req: RunRequest): Promise<void> {
   const fail = (thrown: unknown) => {
     if (finished) return;
     if (thrown instanceof ScriptExit) return done();
-    void finish({ type: "failed", error: errorFromThrown(thrown, bundle.inputs, req.file) });
+    void finish({ type: "failed", error: scriptError(thrown, loader, req.file) });
   };
   process.on("uncaughtException", fail);
   process.on("unhandledRejection", fail);
@@ -123,7 +149,6 @@ async function run(req: RunRequest): Promise<void> {
     void finish({ type: "done", result });
   }
 
-  (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   process.setSourceMapsEnabled(true);
   captureOutput();
   process.exit = ((code?: number) => {
@@ -132,9 +157,9 @@ async function run(req: RunRequest): Promise<void> {
   // every value the script makes gets its creation line (up to a limit)
   let located: LocatorState | undefined;
   try {
-    located = makeLocator(outFile, req.file);
+    located = makeLocator(loader.files, req.file);
     setLocator(located.locator);
-    require(outFile);
+    require(req.file);
   } catch (e) {
     fail(e);
   }

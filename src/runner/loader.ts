@@ -1,0 +1,155 @@
+// how a user's script is loaded: node requires each .ts file itself, and sucrase strips its types
+// on the way in (lines stay where they were; a source map gives the exact columns). so __dirname,
+// __filename, relative imports (./data, ./data.json, ./util.js for util.ts) and node's built-ins
+// behave as they do in node, and "backprop-stepper" is the engine this process has loaded.
+// pure javascript: no native binary, so one package serves every platform.
+import Module, { SourceMap } from "node:module";
+import * as fs from "node:fs";
+import * as vm from "node:vm";
+import { transform } from "sucrase";
+import type { SourcePos } from "../shared/protocol";
+
+/** what `import ... from "backprop-stepper"` resolves to */
+export const ENGINE_ID = "backprop-stepper";
+const TS_EXTENSIONS = [".ts", ".mts", ".cts"];
+
+/** a script that does not parse, at its own place */
+export class ScriptSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly pos: SourcePos,
+  ) {
+    super(message);
+  }
+}
+
+export interface Loader {
+  /** the user's files node has loaded so far, entry first */
+  readonly files: ReadonlySet<string>;
+  /** the place of a SyntaxError v8 raised while compiling one of them, in the user's own columns */
+  syntaxPos(e: unknown): SourcePos | undefined;
+}
+
+// node's loader internals, which every require hook uses (they are stable since node 0.x)
+interface ModuleInternals {
+  _extensions: Record<string, (module: Module & { _compile(code: string, file: string): void }, file: string) => void>;
+  _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
+  _cache: Record<string, Module>;
+}
+
+/**
+ * makes require() load .ts files and resolve "backprop-stepper" to `engine`; `entry` is the
+ * script itself (only it may use top-level await: it is the one module nothing waits on)
+ */
+export function installLoader(engine: object, entry: string): Loader {
+  const M = Module as unknown as ModuleInternals;
+  const files = new Set<string>();
+  const maps = new Map<string, { map: SourceMap; shift: number }>();
+
+  const engineModule = new Module(ENGINE_ID);
+  engineModule.exports = engine;
+  engineModule.loaded = true;
+  M._cache[ENGINE_ID] = engineModule;
+
+  const resolve = M._resolveFilename;
+  M._resolveFilename = function (request, parent, ...rest) {
+    if (request === ENGINE_ID) return ENGINE_ID;
+    try {
+      return resolve.call(this, request, parent, ...rest);
+    } catch (e) {
+      // typescript's convention: "./util.js" names util.ts
+      const ts = /^\.\.?\//.test(request) ? request.replace(/\.([cm]?)js$/, ".$1ts") : request;
+      if (ts === request) throw e;
+      return resolve.call(this, ts, parent, ...rest);
+    }
+  };
+
+  const load: ModuleInternals["_extensions"][string] = (module, file) => {
+    files.add(file);
+    const source = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    const { code, map, shift } = strip(source, file, file === entry);
+    maps.set(file, { map: new SourceMap(map), shift });
+    module._compile(`${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`, file);
+  };
+  for (const ext of TS_EXTENSIONS) M._extensions[ext] = load;
+
+  return {
+    files,
+    syntaxPos(e) {
+      // v8's own: the stack starts "file:line", then the generated line and a caret under it
+      if (!(e instanceof SyntaxError) || typeof e.stack !== "string") return undefined;
+      const [head, , caret] = e.stack.split("\n");
+      const m = /^(.*):(\d+)$/.exec(head ?? "");
+      const known = m && maps.get(m[1]);
+      if (!m || !known) return undefined;
+      const line = Number(m[2]) - 1;
+      const column = Math.max(0, (caret ?? "").indexOf("^"));
+      const at = known.map.findEntry(line, column) as { originalLine?: number; originalColumn?: number };
+      return at.originalLine === undefined
+        ? { file: m[1], line: line + 1 - known.shift, column: 1 }
+        : { file: m[1], line: at.originalLine + 1, column: (at.originalColumn ?? 0) + 1 };
+    },
+  };
+}
+
+interface Stripped {
+  code: string;
+  map: SourceMap["payload"];
+  /** lines added above the user's first line */
+  shift: number;
+}
+
+function strip(source: string, file: string, isEntry: boolean): Stripped {
+  let out: ReturnType<typeof transform>;
+  try {
+    out = transform(source, {
+      transforms: ["typescript", "imports"],
+      filePath: file,
+      // node 20 runs modern javascript as written: only types and import/export change
+      disableESTransforms: true,
+      sourceMapOptions: { compiledFilename: file },
+    });
+  } catch (e) {
+    const err = e as Error & { loc?: { line: number; column: number }; pos?: number };
+    // "Unexpected token (3:17)" says which token: `Unexpected ";"`
+    const token = /^[A-Za-z_$\d]+|^\S/.exec(source.slice(err.pos ?? source.length))?.[0];
+    const message = err.message
+      .replace(/^Error transforming .*?: /, "")
+      .replace(/ \(\d+:\d+\)$/, "")
+      .replace(/^Unexpected token/, token ? `Unexpected "${token}"` : "Unexpected end of file");
+    throw new ScriptSyntaxError(message, { file, line: err.loc?.line ?? 1, column: err.loc?.column ?? 1 });
+  }
+  const map = { ...out.sourceMap!, sources: [file] } as SourceMap["payload"];
+  if (!/\bawait\b/.test(source) || !needsAsync(out.code)) return { code: out.code, map, shift: 0 };
+  if (!isEntry) {
+    throw new ScriptSyntaxError("top-level await works in the script itself, not in a file it imports (nothing waits for an import).", {
+      file,
+      ...firstAwait(source),
+    });
+  }
+  // the script's body runs in an async function: its rejection is the script's error, reported
+  // like any other; one line is added above it, and the map says so
+  return { code: `(async () => {\n${out.code}\n})();`, map: { ...map, mappings: ";" + map.mappings }, shift: 1 };
+}
+
+/** true when the code has top-level await: it compiles only as the body of an async function */
+function needsAsync(code: string): boolean {
+  const compiles = (text: string) => {
+    try {
+      new vm.Script(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return !compiles(Module.wrap(code)) && compiles(`(async () => {\n${code}\n})`);
+}
+
+function firstAwait(source: string): { line: number; column: number } {
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i].search(/\bawait\b/);
+    if (c >= 0) return { line: i + 1, column: c + 1 };
+  }
+  return { line: 1, column: 1 };
+}
