@@ -1,17 +1,74 @@
 #!/usr/bin/env node
 // `npm start` (after `npm run build`): a real VS Code (code-server 4.100.3 = VS Code 1.100.3) in the
-// browser, with the repo's examples/ folder open and this extension loaded in development mode
+// browser, with a copy of the repo's examples/ open and this extension loaded in development mode
 // from the repo (dist/ as built), on http://127.0.0.1:$PORT (default 8080; another free port if taken).
-// Installs the test VS Code into .vscode-test/ first if it is not there. Ctrl-C stops it.
+// The copy lives in .vscode-test/workspace/examples (git-ignored), so edits made in the browser stay
+// there and never touch the repo's files; each start adds the examples it lacks and refreshes the
+// ones you have not edited (see copyExamples). Installs the test VS Code into .vscode-test/ first if
+// it is not there. Ctrl-C stops it.
 //
 //   node scripts/start.mjs [--verbose]      (--verbose: also print code-server's own output)
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ensureVsCode, REPO_ROOT, VSCODE_VERSION } from "./install-vscode.mjs";
 import { freePort, portInUse, startCodeServer, workbenchUrl } from "./codeServer.mjs";
 
 const verbose = process.argv.includes("--verbose");
 const say = (s) => console.log(`[start] ${s}`);
+
+const EXAMPLES = join(REPO_ROOT, "examples");
+const WORKSPACE = join(REPO_ROOT, ".vscode-test", "workspace", "examples");
+/** name -> hash of what was last copied there: a copy that still has that hash was not edited */
+const COPIED = join(REPO_ROOT, ".vscode-test", "workspace", "copied.json");
+
+const hashOf = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+/**
+ * examples/ into WORKSPACE. a file the copy lacks is copied; a file you have not edited since it
+ * was copied is brought up to date (or removed, when examples/ no longer has it); a file you
+ * edited is kept as it is, and listed. files you added are left alone.
+ */
+function copyExamples() {
+  let copied = {};
+  try {
+    copied = JSON.parse(readFileSync(COPIED, "utf8"));
+  } catch {
+    // first start, or the record is unreadable: only missing files are copied
+  }
+  const added = [];
+  const refreshed = [];
+  const kept = [];
+  const names = readdirSync(EXAMPLES, { recursive: true }).filter((n) => statSync(join(EXAMPLES, n)).isFile());
+  for (const name of names) {
+    const from = join(EXAMPLES, name);
+    const to = join(WORKSPACE, name);
+    const wanted = hashOf(from);
+    if (!existsSync(to)) {
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(from, to);
+      added.push(name);
+    } else {
+      const have = hashOf(to);
+      if (have !== wanted && have === copied[name]) {
+        copyFileSync(from, to);
+        refreshed.push(name);
+      } else if (have !== wanted) {
+        kept.push(name);
+        continue; // still yours: the record keeps what was last copied
+      }
+    }
+    copied[name] = wanted;
+  }
+  for (const name of Object.keys(copied)) {
+    if (names.includes(name)) continue;
+    const stale = join(WORKSPACE, name);
+    if (existsSync(stale) && hashOf(stale) === copied[name]) rmSync(stale);
+    delete copied[name];
+  }
+  writeFileSync(COPIED, JSON.stringify(copied, null, 2) + "\n");
+  return { added, refreshed, kept };
+}
 
 async function main() {
   try {
@@ -21,8 +78,9 @@ async function main() {
     process.exit(1);
   }
 
-  const workspace = join(REPO_ROOT, "examples"); // the real folder, not a copy: edits stay
-  mkdirSync(workspace, { recursive: true });
+  mkdirSync(WORKSPACE, { recursive: true });
+  const { added, refreshed, kept } = copyExamples();
+  const workspace = WORKSPACE;
   if (!existsSync(join(REPO_ROOT, "dist", "extension.js"))) {
     say("warning: dist/extension.js is missing: run `npm run build` first (npm start does)");
   }
@@ -36,7 +94,7 @@ async function main() {
 
   const server = await startCodeServer({
     workspace,
-    // examples/ is the project's own folder: no "do you trust the authors" prompt, the extension
+    // a copy of the project's own examples: no "do you trust the authors" prompt, the extension
     // runs with full rights (tests cover restricted mode with trust: false)
     trust: true,
     port,
@@ -47,6 +105,10 @@ async function main() {
 
   console.log("");
   say(`VS Code ${VSCODE_VERSION} (code-server) is running, workspace: ${workspace}`);
+  say("that folder is a copy of examples/: edit and save freely, the repo's files do not change");
+  if (added.length) say(`copied there: ${added.join(", ")}`);
+  if (refreshed.length) say(`updated from examples/: ${refreshed.join(", ")}`);
+  if (kept.length) say(`kept as you edited them: ${kept.join(", ")} (delete one to get the version in examples/ back)`);
   say("the extension is loaded in development mode from this repo. Open this URL in a browser:");
   console.log("");
   console.log(`    ${url}`);
