@@ -87,6 +87,15 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     return doc.uri;
   }
 
+  // the script last active in an editor: Visualize run while no text editor is active (from the
+  // walkthrough's link, say) runs that one
+  let lastScript: vscode.TextDocument | undefined;
+  const remember = (editor: vscode.TextEditor | undefined) => {
+    const doc = editor?.document;
+    if (isScript(doc)) lastScript = doc;
+  };
+  remember(vscode.window.activeTextEditor);
+
   async function visualize(uri?: vscode.Uri): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showWarningMessage(
@@ -96,8 +105,8 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
       return;
     }
-    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    if (!doc || !/^(typescript|javascript)$/.test(doc.languageId)) {
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : (vscode.window.activeTextEditor?.document ?? openScript(lastScript));
+    if (!isScript(doc)) {
       void vscode.window.showInformationMessage("Open a TypeScript model script (a .ts file that imports \"backprop-stepper\") to visualize its backward pass.");
       return;
     }
@@ -109,8 +118,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
 
   context.subscriptions.push(
     vscode.commands.registerCommand("backpropStepper.visualize", (uri?: vscode.Uri) => visualize(uri)),
-    vscode.commands.registerCommand("backpropStepper.newScript", () => pickExample(context.extensionUri)),
+    vscode.commands.registerCommand("backpropStepper.newScript", (file?: unknown) => pickExample(context.extensionUri, file)),
     vscode.commands.registerCommand("backpropStepper.showOutput", () => output.show(true)),
+    vscode.window.onDidChangeActiveTextEditor(remember),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const panel = GraphPanel.currentPanel;
       if (panel && readSettings().rerunOnSave && doc.uri.toString() === panel.file.toString()) void runInPanel(panel);
@@ -133,6 +143,15 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     onDidFinishRun: finished.event,
     panelStep: () => GraphPanel.currentPanel?.step,
   };
+}
+
+function isScript(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  return doc !== undefined && /^(typescript|javascript)$/.test(doc.languageId);
+}
+
+/** the document, unless it has been closed since */
+function openScript(doc: vscode.TextDocument | undefined): vscode.TextDocument | undefined {
+  return doc && !doc.isClosed ? doc : undefined;
 }
 
 export function deactivate(): void {

@@ -16,8 +16,10 @@ const EXAMPLES: { file: string; label: string; detail: string }[] = [
   { file: "moons.ts", label: "Two moons", detail: "micrograd's demo: hinge loss + l2, a 66,000-value graph, grouped" },
 ];
 
-export async function pickExample(extensionUri: vscode.Uri): Promise<void> {
-  const pick = await vscode.window.showQuickPick(EXAMPLES, { title: "New Model Script", placeHolder: "Start from an example" });
+/** a quick pick of the examples; `file` ("xor.ts", from a link such as the walkthrough's) opens that one at once */
+export async function pickExample(extensionUri: vscode.Uri, file?: unknown): Promise<void> {
+  const named = EXAMPLES.find((e) => e.file === file);
+  const pick = named ?? (await vscode.window.showQuickPick(EXAMPLES, { title: "New Model Script", placeHolder: "Start from an example" }));
   if (!pick) return;
   const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, "examples", pick.file));
   const doc = await vscode.workspace.openTextDocument({ language: "typescript", content: new TextDecoder().decode(bytes) });
