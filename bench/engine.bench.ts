@@ -123,6 +123,40 @@ function python(): PythonFigures | string {
   }
 }
 
+interface ProductFigures {
+  on: { median: number; p90: number };
+  off: { median: number; p90: number };
+  locatedUs: number;
+  unlocatedUs: number;
+}
+
+/**
+ * the same workload as a user's script (bench/scripts/moons-train.ts) run through the product:
+ * `backprop-stepper run`, a worker process as the extension starts it. median of RUNS runs.
+ */
+function productPath(runs = 3): ProductFigures | string {
+  const root = [path.join(__dirname, "..", ".."), process.cwd()].find((p) => fs.existsSync(path.join(p, "bench", "scripts", "moons-train.ts")));
+  if (root === undefined) return "skipped (bench/scripts/moons-train.ts not found)";
+  const cli = path.join(root, "bin", "backprop-stepper.js");
+  const script = path.join(root, "bench", "scripts", "moons-train.ts");
+  const all: ProductFigures[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const out = execFileSync(process.execPath, [cli, "run", script, "--timeout", "600"], { encoding: "utf8", timeout: 700_000 });
+      all.push(JSON.parse(out.trim().split("\n").pop()!) as ProductFigures);
+    }
+  } catch (e) {
+    return `skipped (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
+  }
+  const med = (pick: (p: ProductFigures) => number) => all.map(pick).sort((a, b) => a - b)[all.length >> 1];
+  return {
+    on: { median: med((p) => p.on.median), p90: med((p) => p.on.p90) },
+    off: { median: med((p) => p.off.median), p90: med((p) => p.off.p90) },
+    locatedUs: med((p) => p.locatedUs),
+    unlocatedUs: med((p) => p.unlocatedUs),
+  };
+}
+
 /** the timings again in a child node with a larger young generation */
 function withLargerYoungGeneration(): { off: Timing; on: Timing } | string {
   try {
@@ -172,12 +206,23 @@ function main(): void {
   console.log(bytes === null ? "bytes per value:     run with node --expose-gc to measure" : `bytes per value:     ${f(bytes.graph, 0)} (graph), +${f(bytes.recording, 0)} while a recorded pass is kept`);
 
   const py = python();
+  const product = productPath();
   if (typeof py === "string") console.log(`cpython micrograd:   ${py}`);
   else {
     console.log(`cpython micrograd:   median ${f(py.median_ms, 0)} ms/step (${py.values_per_step} values/step, python ${py.python})`);
     console.log(`engine vs cpython:   ${f(py.median_ms / off.median, 0)}x faster (recording off), ${f(py.median_ms / on.median, 0)}x (on), default node`);
     if (typeof big !== "string") {
       console.log(`                     ${f(py.median_ms / big.off.median, 0)}x faster (recording off), ${f(py.median_ms / big.on.median, 0)}x (on), as the script worker runs it`);
+    }
+  }
+  if (typeof product === "string") console.log(`through the product: ${product}`);
+  else {
+    console.log(`through the product (backprop-stepper run bench/scripts/moons-train.ts, median of 3 runs):`);
+    console.log(`  recording on:      median ${f(product.on.median)} ms/step, p90 ${f(product.on.p90)}  (the default)`);
+    console.log(`  recording off:     median ${f(product.off.median)} ms/step, p90 ${f(product.off.p90)}  (recording costs ${f(product.on.median / product.off.median)}x)`);
+    console.log(`  creation lines:    ${f(product.locatedUs, 1)} µs a value for a run's first 20,000 values, ${f(product.unlocatedUs, 1)} µs after`);
+    if (typeof py !== "string") {
+      console.log(`  product vs cpython: ${f(py.median_ms / product.on.median, 0)}x faster (recording on), ${f(py.median_ms / product.off.median, 0)}x (off)`);
     }
   }
 }

@@ -3,7 +3,7 @@
 // the first LOCATE_LIMIT values of a run get one; the panel says when the rest have none.
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { Locator } from "../engine/origin";
+import { setLocator, type Locator } from "../engine/origin";
 import type { SourceLoc } from "../engine/value";
 
 export const LOCATE_LIMIT = 20_000;
@@ -35,7 +35,11 @@ export function makeLocator(userFiles: ReadonlySet<string>, entry: string): Loca
     return f;
   };
   state.locator = () => {
-    if (++state.asked > LOCATE_LIMIT) return undefined;
+    if (++state.asked > LOCATE_LIMIT) {
+      // past the limit the engine stops asking: a value then costs one null check
+      setLocator(null);
+      return undefined;
+    }
     const prepare = Error.prepareStackTrace;
     const limit = Error.stackTraceLimit;
     Error.prepareStackTrace = asSites;

@@ -117,14 +117,10 @@ async function run(req: RunRequest): Promise<void> {
   const calls: BackwardSummary[] = [];
   let last: BackwardCall | undefined;
   engine.setBackwardListener((call: BackwardCall) => {
-    calls.push({
-      index: call.index,
-      loss: call.root.data,
-      nodeCount: call.order.length,
-      accumulated: call.accumulated,
-      recorded: call.steps !== null,
-    });
-    if (call.steps !== null && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
+    // call.steps would build every call's step objects: whether it was recorded is enough here
+    const recorded = call.gradAfter !== null;
+    calls.push({ index: call.index, loss: call.root.data, nodeCount: call.order.length, accumulated: call.accumulated, recorded });
+    if (recorded && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
   });
 
   const fail = (thrown: unknown) => {
