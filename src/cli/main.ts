@@ -94,10 +94,15 @@ async function main(): Promise<number> {
     },
   });
   if (!outcome.ok) {
-    printError(outcome.error);
+    const { error, partial } = outcome;
+    // what the run did before it ended badly: its calls, and (trace) the last recorded one's steps
+    if (partial?.trace && args.command === "trace") process.stdout.write(args.json ? toJson(partial.trace) + "\n" : formatTraceTable(partial.trace) + "\n");
+    printError(error);
+    if (partial) process.stderr.write(`${countCalls(partial.calls.length)} ran before the script stopped.\n`);
     return 1;
   }
-  if (args.command === "run") return 0;
+  const exitCode = outcome.result.exitCode ?? 0;
+  if (args.command === "run") return exitCode;
 
   const { result } = outcome;
   if (result.calls.length === 0) {
@@ -114,8 +119,10 @@ async function main(): Promise<number> {
     return 1;
   }
   process.stdout.write(args.json ? toJson(result.trace) + "\n" : formatTraceTable(result.trace) + "\n");
-  return 0;
+  return exitCode;
 }
+
+const countCalls = (n: number) => `${n.toLocaleString("en-US")} backward() call${n === 1 ? "" : "s"}`;
 
 main().then(
   (code) => (process.exitCode = code),

@@ -28,6 +28,8 @@ export interface Loader {
   readonly files: ReadonlySet<string>;
   /** the place of a SyntaxError v8 raised while compiling one of them, in the user's own columns */
   syntaxPos(e: unknown): SourcePos | undefined;
+  /** the user's place for a place in the code node ran (0-based line and column, as v8 counts) */
+  original(file: string, line: number, column: number): SourcePos | undefined;
 }
 
 // node's loader internals, which every require hook uses (they are stable since node 0.x)
@@ -73,21 +75,24 @@ export function installLoader(engine: object, entry: string): Loader {
   };
   for (const ext of TS_EXTENSIONS) M._extensions[ext] = load;
 
+  const original = (file: string, line: number, column: number): SourcePos | undefined => {
+    const known = maps.get(file);
+    if (!known) return undefined;
+    const at = known.map.findEntry(line, column) as { originalLine?: number; originalColumn?: number };
+    return at.originalLine === undefined
+      ? { file, line: Math.max(1, line + 1 - known.shift), column: 1 }
+      : { file, line: at.originalLine + 1, column: (at.originalColumn ?? 0) + 1 };
+  };
+
   return {
     files,
+    original,
     syntaxPos(e) {
       // v8's own: the stack starts "file:line", then the generated line and a caret under it
       if (!(e instanceof SyntaxError) || typeof e.stack !== "string") return undefined;
       const [head, , caret] = e.stack.split("\n");
       const m = /^(.*):(\d+)$/.exec(head ?? "");
-      const known = m && maps.get(m[1]);
-      if (!m || !known) return undefined;
-      const line = Number(m[2]) - 1;
-      const column = Math.max(0, (caret ?? "").indexOf("^"));
-      const at = known.map.findEntry(line, column) as { originalLine?: number; originalColumn?: number };
-      return at.originalLine === undefined
-        ? { file: m[1], line: line + 1 - known.shift, column: 1 }
-        : { file: m[1], line: at.originalLine + 1, column: (at.originalColumn ?? 0) + 1 };
+      return m ? original(m[1], Number(m[2]) - 1, Math.max(0, (caret ?? "").indexOf("^"))) : undefined;
     },
   };
 }

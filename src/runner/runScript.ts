@@ -4,7 +4,13 @@ import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ConsoleMessage, FromWorker, RunResult, ScriptError, ToWorker } from "../shared/protocol";
+import { deserialize } from "node:v8";
+import type { BackwardSummary, ConsoleMessage, FromWorker, RunResult, ScriptError, ToWorker } from "../shared/protocol";
+import { LAST_WORDS } from "./outbox";
+import { MEMORY_MARK } from "./watchdog";
+
+/** how long a script past its time limit has to hand back what it did (if its event loop is free) */
+const STOP_GRACE_MS = 1000;
 
 export interface RunOptions {
   /** seconds before the run is stopped */
@@ -65,7 +71,24 @@ export function killTree(pid: number | undefined): void {
   }
 }
 
-export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: ScriptError };
+/** a failed run keeps what it did before it failed: its backward() calls, and the last recorded one when it could send it */
+export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: ScriptError; partial?: RunResult };
+
+/** node's names for pending handles, as a learner would say them */
+function describePending(names: readonly string[]): string | undefined {
+  const words: Record<string, string> = {
+    Timeout: "a timer (setInterval or setTimeout) still pending",
+    Immediate: "a setImmediate callback",
+    TCPServerWrap: "a server still listening",
+    TCPSocketWrap: "an open network connection",
+    PipeServerWrap: "a server still listening",
+    ProcessWrap: "a child process still running",
+    FSReqCallback: "a file operation",
+    FSReqPromise: "a file operation",
+  };
+  const said = [...new Set(names.map((n) => words[n] ?? n))];
+  return said.length ? said.join(", ") : undefined;
+}
 
 export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const names = opts.limitNames ?? { timeout: "backpropStepper.timeoutSeconds", memory: "backpropStepper.memoryMb" };
@@ -93,24 +116,44 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   return new Promise<RunOutcome>((resolve) => {
     let settled = false;
     let stderrTail = "";
+    // the calls as they happened: what a run killed by its limits still has
+    const streamed: BackwardSummary[] = [];
+    const sofar = (): RunResult | undefined => (streamed.length ? { file: path.resolve(file), calls: streamed, elapsedMs: performance.now() - started } : undefined);
+    const started = performance.now();
     const settle = (outcome: RunOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       opts.signal?.removeEventListener("abort", onAbort);
       // the script's own processes too, even when the worker itself has ended
       killTree(child.pid);
       removeTmp();
       resolve(outcome);
     };
-    const fail = (error: ScriptError) => settle({ ok: false, error });
+    const fail = (error: ScriptError, partial = sofar()) => settle(partial ? { ok: false, error, partial } : { ok: false, error });
 
-    const timer = setTimeout(() => {
-      fail({
+    const timedOut = (pending?: string[]): ScriptError => {
+      const why = pending && describePending(pending);
+      return {
         kind: "timeout",
-        message: `The script was stopped after ${opts.timeoutSeconds} s: it did not finish in time (an endless loop?).`,
-        hint: `Raise the limit with ${names.timeout} if the script needs longer.`,
-      });
+        message: why
+          ? `The script was stopped after ${opts.timeoutSeconds} s: it kept waiting on ${why}.`
+          : `The script was stopped after ${opts.timeoutSeconds} s: it did not finish in time (an endless loop?).`,
+        hint: why
+          ? "A script ends when nothing is left to wait for: clear the timer (clearInterval), close the server, or call process.exit()."
+          : `Raise the limit with ${names.timeout} if the script needs longer.`,
+      };
+    };
+    // past the limit the worker is asked for what it has; a script busy in a loop cannot answer
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const timer = setTimeout(() => {
+      try {
+        child.send({ type: "stop" } satisfies ToWorker);
+      } catch {
+        // the channel is gone: the exit handler reports it
+      }
+      grace = setTimeout(() => fail(timedOut()), STOP_GRACE_MS);
     }, opts.timeoutSeconds * 1000);
 
     const onAbort = () => fail({ kind: "cancelled", message: "The run was cancelled." });
@@ -122,28 +165,42 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     child.stdout?.setEncoding("utf8").on("data", (text: string) => opts.onConsole?.({ type: "console", level: "log", text }));
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
       stderrTail = (stderrTail + text).slice(-4000);
-      if (!/heap out of memory|^\s*<--- Last few GCs|^\s*\d+: 0x/m.test(text)) {
-        opts.onConsole?.({ type: "console", level: "error", text });
+      const own = text.replace(`\n${MEMORY_MARK}\n`, "");
+      if (own && !/heap out of memory|^\s*<--- Last few GCs|^\s*\d+: 0x/m.test(own)) {
+        opts.onConsole?.({ type: "console", level: "error", text: own });
       }
     });
 
-    child.on("message", (msg: FromWorker) => {
+    const receive = (msg: FromWorker) => {
       switch (msg.type) {
         case "console":
           opts.onConsole?.(msg);
+          break;
+        case "calls":
+          streamed.push(...msg.calls);
           break;
         case "done":
           settle({ ok: true, result: msg.result });
           break;
         case "failed":
-          fail(msg.error);
+          fail(msg.error, msg.result);
+          break;
+        case "stopped":
+          fail(timedOut(msg.pending), msg.result.calls.length ? msg.result : undefined);
           break;
       }
-    });
+    };
+    child.on("message", receive);
 
-    child.on("exit", (code, signal) => {
+    const exited = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return removeTmp();
-      if (/heap out of memory|Reached heap limit/.test(stderrTail)) {
+      // a script that called process.exit() left its last messages in a file
+      const words = path.join(tmpDir, LAST_WORDS);
+      if (fs.existsSync(words)) {
+        for (const msg of deserialize(fs.readFileSync(words)) as FromWorker[]) receive(msg);
+        return;
+      }
+      if (/heap out of memory|Reached heap limit/.test(stderrTail) || stderrTail.includes(MEMORY_MARK)) {
         fail({
           kind: "memory",
           message: `The script was stopped: it used more than its memory limit of ${opts.memoryMb} MB.`,
@@ -156,6 +213,15 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
           hint: stderrTail.trim().split("\n").slice(-3).join("\n") || undefined,
         });
       }
+    };
+    // messages still in the pipe are read before the exit is judged
+    child.on("exit", (code, signal) => {
+      if (!child.connected) return exited(code, signal);
+      const late = setTimeout(() => exited(code, signal), 200);
+      child.once("disconnect", () => {
+        clearTimeout(late);
+        exited(code, signal);
+      });
     });
     child.on("error", (e) => fail({ kind: "crash", message: `Could not start the script's process: ${e.message}` }));
 
@@ -165,8 +231,9 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       maxNodes: opts.maxNodes,
       captureCall: opts.captureCall,
       tmpDir,
-      // the worker keeps a deadline of its own, a little after the parent's, and stops when its parent goes
-      deadlineMs: opts.timeoutSeconds * 1000 + 2000,
+      memoryMb: opts.memoryMb,
+      // the worker keeps a deadline of its own, after the parent's (and its grace), and stops when its parent goes
+      deadlineMs: opts.timeoutSeconds * 1000 + STOP_GRACE_MS + 2000,
     };
     child.send(req);
   });

@@ -25,13 +25,18 @@ function messageOf(thrown: unknown): string {
   }
 }
 
-export function errorFromThrown(thrown: unknown, inputs: readonly string[], entry: string): ScriptError {
+/**
+ * `seen`: the user's frames where the debugger saw the throw, for a thrown value with no stack (a
+ * string, an object) or an Error whose stack names none of the user's files
+ */
+export function errorFromThrown(thrown: unknown, inputs: readonly string[], entry: string, seen: SourcePos[] = []): ScriptError {
   const stack = thrown instanceof Error && typeof thrown.stack === "string" ? thrown.stack : "";
   const frames = userFrames(stack, new Set(inputs));
+  const where = frames.length ? frames : seen;
   return {
     kind: "runtime",
     message: messageOf(thrown),
-    pos: frames[0] ?? { file: entry, line: 1, column: 1 },
-    stack: frames,
+    pos: where[0] ?? { file: entry, line: 1, column: 1 },
+    stack: where,
   };
 }

@@ -1,63 +1,33 @@
-// the script worker: a child process that bundles and runs one user script with the engine,
+// the script worker: a child process that loads and runs one user script with the engine,
 // records its backward() calls, and reports back over node's ipc channel.
 import * as fs from "node:fs";
-import { Worker } from "node:worker_threads";
 import { format } from "node:util";
 import * as engine from "../engine";
 import type { BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
-import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult, ScriptError } from "../shared/protocol";
+import { setLocator } from "../engine/origin";
+import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult, ScriptError, SourcePos, ToWorker } from "../shared/protocol";
 import { installLoader, ScriptSyntaxError, type Loader } from "./loader";
 import { errorFromThrown } from "./userStack";
 import { LOCATE_LIMIT, makeLocator, type LocatorState } from "./locator";
-import { setLocator } from "../engine/origin";
+import { flush, lastWords, send, stream } from "./outbox";
+import { watchThrows, type ThrowSites } from "./throwSite";
+import { startWatchdog } from "./watchdog";
 
-function send(msg: FromWorker): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) return resolve();
-    process.send(msg, undefined, undefined, () => resolve());
-  });
-}
-
-// the script may call process.exit(): it then ends like a script that ran to its end (below)
 const exitProcess: (code: number) => never = process.exit.bind(process);
-class ScriptExit extends Error {}
 
 let finished = false;
 async function finish(msg: FromWorker): Promise<never> {
   finished = true;
-  flushOutput();
+  flush();
   await send(msg);
   return exitProcess(0);
 }
 
-// the script's output, batched: one ipc message per line made a million console.log calls take
-// minutes. what the script writes is gathered, runs of one level joined, and sent when 64 KB have
-// piled up or the script pauses, in the order it was written (console and process.stdout alike)
-const FLUSH_CHARS = 64 * 1024;
-let pending: ConsoleMessage | undefined;
-let flushing: ReturnType<typeof setTimeout> | undefined;
-
-function flushOutput(): void {
-  if (flushing) clearTimeout(flushing);
-  flushing = undefined;
-  if (pending) void send(pending);
-  pending = undefined;
-}
-
-function output(level: ConsoleMessage["level"], text: string): void {
-  if (text === "") return;
-  if (pending && pending.level === level) pending.text += text;
-  else {
-    flushOutput();
-    pending = { type: "console", level, text };
-  }
-  if (pending.text.length >= FLUSH_CHARS) flushOutput();
-  // unref'd: pending output never keeps a finished script alive (finish() sends it)
-  else if (!flushing) (flushing = setTimeout(flushOutput, 20)).unref();
-}
-
 function captureOutput(): void {
+  const output = (level: ConsoleMessage["level"], text: string) => {
+    if (text !== "") stream({ type: "console", level, text });
+  };
   const levels: ConsoleMessage["level"][] = ["log", "info", "warn", "error", "debug"];
   for (const level of levels) console[level] = (...args: unknown[]) => output(level, format(...args) + "\n");
   const writer = (level: ConsoleMessage["level"]) =>
@@ -77,11 +47,18 @@ function drawable(call: BackwardCall, maxNodes: number): Pick<RunResult, "trace"
 }
 
 /** what the script threw (or failed to parse or import with), at the user's own line */
-function scriptError(thrown: unknown, loader: Loader, entry: string): ScriptError {
+function scriptError(thrown: unknown, loader: Loader, throws: ThrowSites, entry: string): ScriptError {
   if (thrown instanceof ScriptSyntaxError) return { kind: "syntax", message: thrown.message, pos: thrown.pos };
   const pos = loader.syntaxPos(thrown);
   if (pos) return { kind: "syntax", message: (thrown as Error).message, pos };
-  const error = errorFromThrown(thrown, [...loader.files], entry);
+  // where the debugger saw the throw: the place of a thrown string, or of an Error whose stack the
+  // script reformatted
+  const seen = throws
+    .last()
+    .filter((f) => loader.files.has(f.file))
+    .map((f) => loader.original(f.file, f.line, f.column))
+    .filter((p): p is SourcePos => p !== undefined);
+  const error = errorFromThrown(thrown, [...loader.files], entry, seen);
   const missing = (thrown as { code?: string }).code === "MODULE_NOT_FOUND" && /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
   if (!missing || !error.stack?.length) return error;
   // the import of a file that is not there: point at its name in the import line
@@ -107,89 +84,95 @@ function lineOf(file: string, line: number): string {
   }
 }
 
-async function run(req: RunRequest): Promise<void> {
+/** node's names for what keeps an event loop running, less those of the worker itself */
+function pendingSince(before: readonly string[]): string[] {
+  const left = [...before];
+  return process.getActiveResourcesInfo().filter((name) => {
+    const i = left.indexOf(name);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
+}
+
+function run(req: RunRequest): void {
   const started = performance.now();
+  const throws = watchThrows();
   const loader = installLoader(engine, req.file);
 
-  // every backward() call is summarised; one recorded call is kept whole to draw: the one asked
-  // for, else the latest. a recorded call holds the numbers of its moment, so a later optimizer
-  // step or zeroGrad does not change it. memory: one call's graph, plus a few numbers per call.
+  // every backward() call is summarised, and streamed to the host as it happens (a run stopped by
+  // its limits still has them); one recorded call is kept whole to draw: the one asked for, else
+  // the latest. a recorded call holds the numbers of its moment, so a later optimizer step or
+  // zeroGrad does not change it. memory: one call's graph, plus a few numbers per call.
   const calls: BackwardSummary[] = [];
   let last: BackwardCall | undefined;
   engine.setBackwardListener((call: BackwardCall) => {
     // call.steps would build every call's step objects: whether it was recorded is enough here
     const recorded = call.gradAfter !== null;
-    calls.push({ index: call.index, loss: call.root.data, nodeCount: call.order.length, accumulated: call.accumulated, recorded });
+    const summary = { index: call.index, loss: call.root.data, nodeCount: call.order.length, accumulated: call.accumulated, recorded };
+    calls.push(summary);
+    stream({ type: "calls", calls: [summary] });
     if (recorded && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
+  });
+
+  let located: LocatorState | undefined;
+  const resultNow = (exitCode?: number): RunResult => ({
+    file: req.file,
+    calls,
+    elapsedMs: performance.now() - started,
+    ...(located && located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
+    ...(exitCode ? { exitCode } : {}),
+    ...(last ? drawable(last, req.maxNodes) : {}),
   });
 
   const fail = (thrown: unknown) => {
     if (finished) return;
-    if (thrown instanceof ScriptExit) return done();
-    void finish({ type: "failed", error: scriptError(thrown, loader, req.file) });
+    const error = scriptError(thrown, loader, throws, req.file);
+    void finish({ type: "failed", error, ...(calls.length ? { result: resultNow() } : {}) });
   };
   process.on("uncaughtException", fail);
   process.on("unhandledRejection", fail);
 
   // the script is done when its event loop is empty (timers and promises included)
-  process.on("beforeExit", () => done());
-  function done(): void {
-    if (finished) return;
-    const result = {
-      file: req.file,
-      calls,
-      elapsedMs: performance.now() - started,
-      ...(located && located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
-      ...(last ? drawable(last, req.maxNodes) : {}),
-    };
-    void finish({ type: "done", result });
-  }
+  process.on("beforeExit", () => {
+    if (!finished) void finish({ type: "done", result: resultNow(Number(process.exitCode) || undefined) });
+  });
+  // the script may end itself: the run ends there, with what it has, whatever catches around it
+  process.exit = ((code?: number | string | null) => {
+    if (!finished) {
+      finished = true;
+      lastWords(req.tmpDir, { type: "done", result: resultNow(Number(code ?? process.exitCode) || undefined) });
+    }
+    return exitProcess(0);
+  }) as typeof process.exit;
+
+  // the time limit passed: if the event loop is free (a timer or a server kept the script going),
+  // the run's work goes back with what kept it; a script busy in a loop cannot answer
+  let baseline: string[] = [];
+  process.on("message", (msg: ToWorker) => {
+    if (msg.type === "stop" && !finished) void finish({ type: "stopped", result: resultNow(), pending: pendingSince(baseline) });
+  });
+  // listening must not keep the process alive: the script's own event loop decides when it ends
+  (process.channel as { unref?: () => void } | undefined)?.unref?.();
 
   process.setSourceMapsEnabled(true);
   captureOutput();
-  process.exit = ((code?: number) => {
-    throw new ScriptExit(`process.exit(${code ?? ""})`);
-  }) as typeof process.exit;
   // every value the script makes gets its creation line (up to a limit)
-  let located: LocatorState | undefined;
-  try {
-    located = makeLocator(loader.files, req.file);
-    setLocator(located.locator);
-    require(req.file);
-  } catch (e) {
-    fail(e);
-  }
+  located = makeLocator(loader.files, req.file);
+  setLocator(located.locator);
+  baseline = process.getActiveResourcesInfo();
+  // outside any try: what the script throws is uncaught, so the debugger sees where (throwSite.ts),
+  // and the uncaughtException handler above reports it
+  process.nextTick(() => require(req.file));
 }
 
-/**
- * a thread that stops this process (and every process the script started, its process group) when
- * the parent is gone or the deadline has passed. a thread of its own, because a script stuck in
- * `while (true) {}` never lets this one's event loop run; unref'd, so it never keeps a run alive.
- */
-function watchdog(deadlineMs: number, tmpDir: string): void {
-  const code = `
-    const { workerData } = require("node:worker_threads");
-    const { parent, deadline, tmpDir } = workerData;
-    const stop = () => {
-      // a parent that died cannot remove the run's folder
-      try { require("node:fs").rmSync(tmpDir, { recursive: true, force: true }); } catch {}
-      if (process.platform !== "win32") { try { process.kill(-process.pid, "SIGKILL"); } catch {} }
-      process.kill(process.pid, "SIGKILL");
-    };
-    setInterval(() => {
-      let gone = process.ppid !== parent;
-      try { process.kill(parent, 0); } catch { gone = true; }
-      if (gone || Date.now() > deadline) stop();
-    }, 200);
-  `;
-  new Worker(code, { eval: true, workerData: { parent: process.ppid, deadline: Date.now() + deadlineMs, tmpDir } }).unref();
-}
-
-process.once("message", (msg: RunRequest) => {
+process.once("message", (msg: ToWorker) => {
   if (msg.type !== "run") return;
-  watchdog(msg.deadlineMs, msg.tmpDir);
-  run(msg).catch((e) => {
-    const error: ScriptError = { kind: "crash", message: String(e?.stack ?? e) };
+  startWatchdog(msg);
+  try {
+    run(msg);
+  } catch (e) {
+    const error: ScriptError = { kind: "crash", message: String((e as Error)?.stack ?? e) };
     void finish({ type: "failed", error });
-  });
+  }
 });

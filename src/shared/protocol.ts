@@ -47,6 +47,8 @@ export interface RunResult {
   elapsedMs: number;
   /** set when the run made more values than get their creation line recorded (this many do) */
   locatedLimit?: number;
+  /** set when the script ended itself with process.exit(code) and a code other than 0 */
+  exitCode?: number;
 }
 
 // ---- host <-> worker (child process, node ipc with structured clone, so NaN survives) ----
@@ -62,8 +64,14 @@ export interface RunRequest {
   tmpDir: string;
   /** the worker stops itself this long after it starts, whatever the script does */
   deadlineMs: number;
+  /** MB the script may add to the process's memory (heap, typed arrays and buffers alike) */
+  memoryMb: number;
 }
-export type ToWorker = RunRequest;
+/** host -> worker: the time limit has passed; send what the run has, if the script lets you */
+export interface StopRequest {
+  type: "stop";
+}
+export type ToWorker = RunRequest | StopRequest;
 
 /** worker -> host: one console call of the script, in order */
 export interface ConsoleMessage {
@@ -81,8 +89,22 @@ export interface DoneMessage {
 export interface FailedMessage {
   type: "failed";
   error: ScriptError;
+  /** what the run had done before it failed, when it made backward() calls */
+  result?: RunResult;
 }
-export type FromWorker = ConsoleMessage | DoneMessage | FailedMessage;
+/** worker -> host: backward() calls as they happen, so a run that is killed still has them */
+export interface CallsMessage {
+  type: "calls";
+  calls: BackwardSummary[];
+}
+/** worker -> host: the answer to a StopRequest, when the script's event loop was free to give it */
+export interface StoppedMessage {
+  type: "stopped";
+  result: RunResult;
+  /** what kept the script running: node's names for its pending handles ("Timeout", "TCPServerWrap") */
+  pending: string[];
+}
+export type FromWorker = ConsoleMessage | DoneMessage | FailedMessage | CallsMessage | StoppedMessage;
 
 // ---- host <-> webview (postMessage; numbers that are NaN or infinite travel as strings, see engine/json.ts) ----
 
@@ -106,6 +128,8 @@ export interface ShowErrorMessage {
   type: "showError";
   error: ScriptError;
   fileName: string;
+  /** what the run had done before it ended badly: its calls, and its last recorded one when there is one */
+  result?: RunResult;
 }
 export type ToWebview = ShowTraceMessage | RunStateMessage | ShowErrorMessage;
 
