@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import * as path from "node:path";
 import { RunOutput } from "./runOutput";
 import * as fs from "node:fs";
-import type { ScriptError } from "../shared/protocol";
+import type { RunResult, ScriptError } from "../shared/protocol";
 import { runScript, type RunOutcome } from "../runner/runScript";
 import { noBackwardHint } from "../runner/hints";
 import { GraphPanel, getWebviewOptions, type PanelHost } from "./graphPanel";
@@ -52,12 +52,13 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     if (!outcome.ok && outcome.error.kind === "cancelled") return;
 
     if (!outcome.ok) {
-      report(outcome.error, panel);
+      report(outcome.error, panel, outcome.partial);
       return;
     }
     diagnostics.clear();
     const { result } = outcome;
-    output.appendLine(`[done] ${result.calls.length} backward() call(s) in ${Math.round(result.elapsedMs)} ms`);
+    const exited = result.exitCode ? `, ended by process.exit(${result.exitCode})` : "";
+    output.appendLine(`[done] ${result.calls.length} backward() call(s) in ${Math.round(result.elapsedMs)} ms${exited}`);
     if (result.calls.length === 0) {
       report({ kind: "runtime", message: noBackwardHint() }, panel);
       return;
@@ -65,13 +66,15 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     panel.showResult(result);
   }
 
-  function report(error: ScriptError, panel: GraphPanel): void {
+  /** `partial`: what the run did before it ended badly, drawn below the error */
+  function report(error: ScriptError, panel: GraphPanel, partial?: RunResult): void {
     showErrorDiagnostics(diagnostics, error);
     const where = error.pos ? `${path.basename(error.pos.file)}:${error.pos.line}:${error.pos.column} ` : "";
     output.appendLine(`[error] ${where}${error.message}`);
     for (const frame of error.stack?.slice(1) ?? []) output.appendLine(`    at ${frame.file}:${frame.line}:${frame.column}`);
     if (error.hint) output.appendLine(error.hint);
-    panel.post({ type: "showError", error, fileName: panel.fileName });
+    if (partial) output.appendLine(`[error] ${partial.calls.length} backward() call(s) ran before the script stopped`);
+    panel.post({ type: "showError", error, fileName: panel.fileName, ...(partial ? { result: partial } : {}) });
   }
 
   /** the file to run: the document itself, saved first; an untitled one is copied to the extension's storage */

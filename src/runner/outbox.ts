@@ -1,7 +1,7 @@
 // what the worker tells the host, in the order it happened. a script that writes little has each
 // message sent at once (node writes to the ipc pipe before send() returns, so a line printed just
-// before an endless loop still arrives); past 50 messages in 20 ms, messages of one kind are joined
-// and sent in 64 KB batches: one message per line made a million console.log calls take minutes.
+// before an endless loop still arrives); past 50 messages in 20 ms, and while they keep coming that
+// fast, messages of one kind are joined and sent in 64 KB batches: one message per line made a million console.log calls take minutes.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { serialize } from "node:v8";
@@ -19,7 +19,10 @@ type Streamed = ConsoleMessage | CallsMessage;
 let pending: Streamed | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let windowStart = -Infinity;
-let windowSends = 0;
+/** messages queued in the current window */
+let windowCount = 0;
+/** the last window was full: keep batching */
+let flooding = false;
 
 export function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => {
@@ -48,13 +51,12 @@ export function stream(msg: Streamed): void {
   }
   const now = performance.now();
   if (now - windowStart > WINDOW_MS) {
+    flooding = windowCount >= WINDOW_SENDS && now - windowStart < 2 * WINDOW_MS;
     windowStart = now;
-    windowSends = 0;
+    windowCount = 0;
   }
-  if (windowSends < WINDOW_SENDS || size(pending!) >= BATCH_CHARS) {
-    windowSends++;
-    flush();
-  }
+  windowCount++;
+  if ((!flooding && windowCount <= WINDOW_SENDS) || size(pending!) >= BATCH_CHARS) flush();
   // unref'd: a batch never keeps a finished script alive (the run's last message flushes it)
   else if (!timer) (timer = setTimeout(flush, WINDOW_MS)).unref();
 }

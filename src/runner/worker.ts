@@ -59,7 +59,7 @@ function scriptError(thrown: unknown, loader: Loader, throws: ThrowSites, entry:
     .map((f) => loader.original(f.file, f.line, f.column))
     .filter((p): p is SourcePos => p !== undefined);
   const error = errorFromThrown(thrown, [...loader.files], entry, seen);
-  const missing = (thrown as { code?: string }).code === "MODULE_NOT_FOUND" && /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
+  const missing = (thrown as { code?: string } | undefined)?.code === "MODULE_NOT_FOUND" && /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
   if (!missing || !error.stack?.length) return error;
   // the import of a file that is not there: point at its name in the import line
   const at = error.stack[0];

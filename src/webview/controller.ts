@@ -92,6 +92,7 @@ export class Controller {
     }
     const s = new Session(res, res.trace);
     this.session = s;
+    if (res.exitCode) this.setBanner("info", `The script ended itself with process.exit(${res.exitCode}); its last recorded backward() call is below.`);
     if (res.trace.accumulated) {
       this.setBanner(
         "warning",
@@ -107,11 +108,17 @@ export class Controller {
     performance.mark("bps:interactive");
   }
 
-  showError(error: ScriptError): void {
+  /** `partial`: what the run did before it ended (drawn below by show()) */
+  showError(error: ScriptError, partial?: RunResult): void {
     this.stopPlay();
     const where = error.pos ? `${error.pos.file.split(/[\\/]/).pop()}:${error.pos.line}:${error.pos.column}` : "";
     const content: (Node | string)[] = [el("strong", {}, where ? `${where}  ` : ""), el("span", { class: "message" }, error.message)];
     if (error.hint) content.push(el("pre", { class: "hint" }, error.hint));
+    if (partial) {
+      const n = partial.calls.length;
+      const calls = `${n.toLocaleString("en-US")} backward() call${n === 1 ? "" : "s"} ran before the script stopped`;
+      content.push(el("p", { class: "partial" }, partial.trace ? `${calls}; the last recorded one is below.` : `${calls}.`));
+    }
     const pos = error.pos;
     if (pos) content.push(button("Go to line", "Reveal the line in the editor", "goto-error", () => this.host.post({ type: "reveal", line: pos.line, column: pos.column, file: pos.file })));
     this.setBanner("error", ...content);

@@ -49,7 +49,9 @@ window.addEventListener("message", (event: MessageEvent<string>) => {
       break;
     case "showError":
       controller.setStatus(msg.fileName);
-      controller.showError(msg.error);
+      // what the run did before it ended badly is drawn, with the reason above it
+      if (msg.result) controller.show(msg.result, false);
+      controller.showError(msg.error, msg.result);
       break;
     default:
       assertNever(msg);
