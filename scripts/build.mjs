@@ -56,7 +56,8 @@ if (!production) {
   }
 }
 
-if (!watch) {
+// a production build (the .vsix) leaves the tests' build alone: the .vsix test runs after it
+if (!watch && !production) {
   rmSync("out", { recursive: true, force: true });
 }
 
