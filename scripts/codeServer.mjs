@@ -7,7 +7,7 @@
 //   const browser = await launchChromium();
 //   ...
 //   await browser.close(); await server.stop();
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
@@ -132,6 +132,7 @@ function killTree(pid, signal, pids = descendants(pid)) {
  * @param {(line: string) => void} [o.onLog] called with each output line of code-server
  * @param {number} [o.startTimeoutMs=60000]
  * @param {boolean} [o.keepTemp=false] leave the temp dirs behind on stop (for debugging)
+ * @param {string[]} [o.install] .vsix files to install into the fresh extensions-dir first (as a user would)
  * @param {boolean} [o.gallery=false] let the workbench query the extension gallery (open-vsx); off by
  *   default: the machines have no network, and the failed look-ups only add errors to the log
  * @returns {Promise<{ port: number, baseUrl: string, userDataDir: string, extensionsDir: string, pid: number,
@@ -139,7 +140,7 @@ function killTree(pid, signal, pids = descendants(pid)) {
  *   logs: code-server's output lines (the last 5000); exited: settles when code-server ends
  */
 export async function startCodeServer({
-  workspace, trust = true, port, settings, extraArgs = [], onLog, startTimeoutMs = 60000, keepTemp = false, gallery = false,
+  workspace, trust = true, port, settings, extraArgs = [], onLog, startTimeoutMs = 60000, keepTemp = false, gallery = false, install = [],
 } = {}) {
   if (!workspace) throw new Error("startCodeServer: workspace is required");
   if (!isInstalled() || !existsSync(codeServerEntry)) {
@@ -152,6 +153,11 @@ export async function startCodeServer({
   mkdirSync(join(userDataDir, "User"), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+  for (const vsix of install) {
+    const r = spawnSync(process.execPath, [codeServerEntry, "--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--install-extension", resolve(vsix)], { encoding: "utf8", timeout: 120000 });
+    if (r.status !== 0) throw new Error(`installing ${vsix} failed (exit ${r.status}): ${(r.stderr || r.stdout || "").trim().slice(-800)}`);
+    onLog?.(`installed ${vsix}: ${(r.stdout || "").trim().split("\n").pop()}`);
+  }
   // a config file of our own: otherwise code-server writes ~/.config/code-server/config.yaml
   const configFile = join(tmp, "config.yaml");
   writeFileSync(configFile, "auth: none\ncert: false\n");

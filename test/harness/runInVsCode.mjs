@@ -12,6 +12,8 @@
 // --timeout        seconds for the whole run (default 300); past it, exit code 124
 // --extension-development-path  extension folder (default: the repo root)
 // --settings       a JSON file of user settings for this run
+// --install-vsix   a .vsix installed into the fresh extensions folder first, as a user installs it
+//                  (pair it with an --extension-development-path that is not the extension itself)
 // --verbose        also print code-server's output and the browser console
 // --keep           keep the temp workspace copy even when the run passes
 //
@@ -30,7 +32,7 @@ const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const say = (s) => console.log(`[runInVsCode] ${s}`);
 
 function usage(msg) {
-  console.error(`[runInVsCode] ${msg}\nusage: node test/harness/runInVsCode.mjs --tests <abs path to mocha entry .js> --workspace <dir> [--untrusted] [--timeout 300] [--extension-development-path <dir>] [--settings <file.json>] [--verbose] [--keep]`);
+  console.error(`[runInVsCode] ${msg}\nusage: node test/harness/runInVsCode.mjs --tests <abs path to mocha entry .js> --workspace <dir> [--untrusted] [--timeout 300] [--extension-development-path <dir>] [--settings <file.json>] [--install-vsix <file.vsix>] [--verbose] [--keep]`);
   process.exit(2);
 }
 
@@ -44,6 +46,7 @@ try {
       timeout: { type: "string", default: "300" },
       "extension-development-path": { type: "string" },
       settings: { type: "string" },
+      "install-vsix": { type: "string" },
       verbose: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
     },
@@ -169,6 +172,7 @@ try {
     workspace,
     trust: !opts.untrusted,
     settings,
+    install: opts["install-vsix"] ? [resolve(opts["install-vsix"])] : [],
     onLog: (line) => {
       serverLog.push(line);
       if (opts.verbose) console.log(`[code-server] ${line}`);
