@@ -91,7 +91,10 @@ function bytesPerValue(): { graph: number; recording: number } | null {
   if (!gc()) return null;
   const h0 = memory();
   const first = new Value(0).id;
-  const loss = mse(data.X.map((x) => model.forward(x)), data.y);
+  const loss = mse(
+    data.X.map((x) => model.forward(x)),
+    data.y,
+  );
   const n = new Value(0).id - first - 1;
   gc();
   const h1 = memory();
@@ -112,7 +115,10 @@ interface PythonFigures {
 }
 
 function python(): PythonFigures | string {
-  const candidates = [path.join(__dirname, "..", "..", "bench", "micrograd_step.py"), path.join(process.cwd(), "bench", "micrograd_step.py")];
+  const candidates = [
+    path.join(__dirname, "..", "..", "bench", "micrograd_step.py"),
+    path.join(process.cwd(), "bench", "micrograd_step.py"),
+  ];
   const script = candidates.find((p) => fs.existsSync(p));
   if (script === undefined) return "skipped (bench/micrograd_step.py not found)";
   try {
@@ -135,7 +141,9 @@ interface ProductFigures {
  * `backprop-stepper run`, a worker process as the extension starts it. median of RUNS runs.
  */
 function productPath(runs = 3): ProductFigures | string {
-  const root = [path.join(__dirname, "..", ".."), process.cwd()].find((p) => fs.existsSync(path.join(p, "bench", "scripts", "moons-train.ts")));
+  const root = [path.join(__dirname, "..", ".."), process.cwd()].find((p) =>
+    fs.existsSync(path.join(p, "bench", "scripts", "moons-train.ts")),
+  );
   if (root === undefined) return "skipped (bench/scripts/moons-train.ts not found)";
   const cli = path.join(root, "bin", "backprop-stepper.js");
   const script = path.join(root, "bench", "scripts", "moons-train.ts");
@@ -160,7 +168,10 @@ function productPath(runs = 3): ProductFigures | string {
 /** the timings again in a child node with a larger young generation */
 function withLargerYoungGeneration(): { off: Timing; on: Timing } | string {
   try {
-    const out = execFileSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, __filename, "--timings-only"], { encoding: "utf8", timeout: 600_000 });
+    const out = execFileSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, __filename, "--timings-only"], {
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     return JSON.parse(out) as { off: Timing; on: Timing };
   } catch (e) {
     return `skipped (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
@@ -190,7 +201,12 @@ function main(): void {
   const trace = buildTrace(call!);
   const traceMs = performance.now() - t0;
 
-  console.log(`workload: MLP(2, [16, 16, 1]), 100 two-moons points, mse, sgd; node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg().map((x) => f(x, 1)).join(" ")}`);
+  console.log(
+    `workload: MLP(2, [16, 16, 1]), 100 two-moons points, mse, sgd; node ${process.version}, ${os.cpus().length} cpus, load ${os
+      .loadavg()
+      .map((x) => f(x, 1))
+      .join(" ")}`,
+  );
   console.log(`values per step:     ${perStep}`);
   console.log(`recording off:       ${line(off)}  (${f(perStep / off.median / 1000, 1)} M values/s)`);
   console.log(`recording on:        ${line(on)}  (${f(on.median / off.median)}x off)`);
@@ -203,26 +219,40 @@ function main(): void {
   }
   console.log(`buildTrace:          ${f(traceMs)} ms for one step (${trace.nodes.length} nodes, ${trace.steps.length} steps)`);
   const bytes = bytesPerValue();
-  console.log(bytes === null ? "bytes per value:     run with node --expose-gc to measure" : `bytes per value:     ${f(bytes.graph, 0)} (graph), +${f(bytes.recording, 0)} while a recorded pass is kept`);
+  console.log(
+    bytes === null
+      ? "bytes per value:     run with node --expose-gc to measure"
+      : `bytes per value:     ${f(bytes.graph, 0)} (graph), +${f(bytes.recording, 0)} while a recorded pass is kept`,
+  );
 
   const py = python();
   const product = productPath();
   if (typeof py === "string") console.log(`cpython micrograd:   ${py}`);
   else {
     console.log(`cpython micrograd:   median ${f(py.median_ms, 0)} ms/step (${py.values_per_step} values/step, python ${py.python})`);
-    console.log(`engine vs cpython:   ${f(py.median_ms / off.median, 0)}x faster (recording off), ${f(py.median_ms / on.median, 0)}x (on), default node`);
+    console.log(
+      `engine vs cpython:   ${f(py.median_ms / off.median, 0)}x faster (recording off), ${f(py.median_ms / on.median, 0)}x (on), default node`,
+    );
     if (typeof big !== "string") {
-      console.log(`                     ${f(py.median_ms / big.off.median, 0)}x faster (recording off), ${f(py.median_ms / big.on.median, 0)}x (on), as the script worker runs it`);
+      console.log(
+        `                     ${f(py.median_ms / big.off.median, 0)}x faster (recording off), ${f(py.median_ms / big.on.median, 0)}x (on), as the script worker runs it`,
+      );
     }
   }
   if (typeof product === "string") console.log(`through the product: ${product}`);
   else {
     console.log(`through the product (backprop-stepper run bench/scripts/moons-train.ts, median of 3 runs):`);
     console.log(`  recording on:      median ${f(product.on.median)} ms/step, p90 ${f(product.on.p90)}  (the default)`);
-    console.log(`  recording off:     median ${f(product.off.median)} ms/step, p90 ${f(product.off.p90)}  (recording costs ${f(product.on.median / product.off.median)}x)`);
-    console.log(`  creation lines:    ${f(product.locatedUs, 1)} µs a value for a run's first 20,000 values, ${f(product.unlocatedUs, 1)} µs after`);
+    console.log(
+      `  recording off:     median ${f(product.off.median)} ms/step, p90 ${f(product.off.p90)}  (recording costs ${f(product.on.median / product.off.median)}x)`,
+    );
+    console.log(
+      `  creation lines:    ${f(product.locatedUs, 1)} µs a value for a run's first 20,000 values, ${f(product.unlocatedUs, 1)} µs after`,
+    );
     if (typeof py !== "string") {
-      console.log(`  product vs cpython: ${f(py.median_ms / product.on.median, 0)}x faster (recording on), ${f(py.median_ms / product.off.median, 0)}x (off)`);
+      console.log(
+        `  product vs cpython: ${f(py.median_ms / product.on.median, 0)}x faster (recording on), ${f(py.median_ms / product.off.median, 0)}x (off)`,
+      );
     }
   }
 }

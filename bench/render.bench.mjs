@@ -39,8 +39,24 @@ import { serialize, deserialize } from "node:v8";
 import { loadavg } from "node:os";
 import { basename } from "node:path";
 import {
-  benchScript, bundleSetsMark, closePanel, collapsedBoxes, emptySpot, hostModule, isDrawn, lastInput, launchChromium,
-  markAfter, nextFrame, openPanel, pressAndMeasure, REPO, runFile, showRun, valuesInView, waitForMark,
+  benchScript,
+  bundleSetsMark,
+  closePanel,
+  collapsedBoxes,
+  emptySpot,
+  hostModule,
+  isDrawn,
+  lastInput,
+  launchChromium,
+  markAfter,
+  nextFrame,
+  openPanel,
+  pressAndMeasure,
+  REPO,
+  runFile,
+  showRun,
+  valuesInView,
+  waitForMark,
 } from "./harness/page.mjs";
 
 const SCRIPTS = [
@@ -66,7 +82,8 @@ const p90 = (xs) => {
   const s = sorted(xs);
   return s.length ? s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)] : null;
 };
-const ms = (x) => (x === null || x === undefined ? "mark missing" : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+const ms = (x) =>
+  x === null || x === undefined ? "mark missing" : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 const line = (label, text) => console.log(`${label.padEnd(40)} ${text}`);
 
@@ -97,7 +114,11 @@ async function hostFigures(runs) {
     tiny.push(r.wallMs - r.result.elapsedMs);
   }
   line("host: run overhead, tiny script", ms(median(tiny)));
-  for (const { name, run } of runs) line(`host: run overhead, ${name}`, `${ms(run.wallMs - run.result.elapsedMs)} (script ${ms(run.result.elapsedMs)}, wall ${ms(run.wallMs)})`);
+  for (const { name, run } of runs)
+    line(
+      `host: run overhead, ${name}`,
+      `${ms(run.wallMs - run.result.elapsedMs)} (script ${ms(run.result.elapsedMs)}, wall ${ms(run.wallMs)})`,
+    );
 
   const moons = runs.find((r) => r.script.host)?.run.result;
   if (!moons) return;
@@ -143,7 +164,10 @@ async function steps(page, name) {
     times.push(t);
   }
   // event timing reports a keydown only when it took 16 ms or more to the next paint
-  const slow = await page.evaluate((after) => window.__events.filter((e) => e.name === "keydown" && e.t >= after).map((e) => e.duration), first);
+  const slow = await page.evaluate(
+    (after) => window.__events.filter((e) => e.name === "keydown" && e.t >= after).map((e) => e.duration),
+    first,
+  );
   const toPaint = median([...slow, ...Array(Math.max(0, times.length - slow.length)).fill(0)]);
   const paint = toPaint === null ? "" : toPaint < 16 ? "; to next paint < 16 ms" : `; to next paint ${ms(toPaint)}`;
   const text = times.length ? `median ${ms(median(times))}, p90 ${ms(p90(times))} (${times.length} steps${paint})` : "mark missing";
@@ -225,7 +249,10 @@ async function pan(page, name) {
   });
   const moved = `view moved ${Math.round(after.x - before.x)}, ${Math.round(after.y - before.y)} px`;
   const where = seen ? `${seen.inView} of ${seen.drawn} values in view at zoom ${seen.zoom.toFixed(2)}; ${moved}` : "graph not found";
-  line(`pan frame, ${name}`, `median ${ms(median(lengths))}, first ${ms(lengths[0])}, max ${ms(Math.max(...lengths))} (${lengths.length} moves; ${where})`);
+  line(
+    `pan frame, ${name}`,
+    `median ${ms(median(lengths))}, first ${ms(lengths[0])}, max ${ms(Math.max(...lengths))} (${lengths.length} moves; ${where})`,
+  );
   record(`pan frame, ${seen?.inView ?? "?"} values in view`, median(lengths), 50);
 }
 
@@ -248,22 +275,27 @@ async function pageFigures(browser, script, run) {
     for (const e of page.harness.errors) line(`page error, ${name}`, e);
     if (i === REPEAT - 1) {
       const size = shown.bytes;
-      const parse = await page.evaluate((keys) => {
-        const revive = (v) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
-        const numeric = new Set(keys);
-        const time = (f) => {
-          const t = [];
-          for (let k = 0; k < 3; k++) {
-            const t0 = performance.now();
-            f();
-            t.push(performance.now() - t0);
-          }
-          return t.sort((a, b) => a - b)[1];
-        };
-        const bare = time(() => JSON.parse(window.__outbox));
-        const revived = time(() => JSON.parse(window.__outbox, (k, v) => (!numeric.has(k) ? v : Array.isArray(v) ? v.map(revive) : revive(v))));
-        return { bare, revived };
-      }, [...hostModule().NUMERIC_KEYS, "loss"]);
+      const parse = await page.evaluate(
+        (keys) => {
+          const revive = (v) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
+          const numeric = new Set(keys);
+          const time = (f) => {
+            const t = [];
+            for (let k = 0; k < 3; k++) {
+              const t0 = performance.now();
+              f();
+              t.push(performance.now() - t0);
+            }
+            return t.sort((a, b) => a - b)[1];
+          };
+          const bare = time(() => JSON.parse(window.__outbox));
+          const revived = time(() =>
+            JSON.parse(window.__outbox, (k, v) => (!numeric.has(k) ? v : Array.isArray(v) ? v.map(revive) : revive(v))),
+          );
+          return { bare, revived };
+        },
+        [...hostModule().NUMERIC_KEYS, "loss"],
+      );
       const parsedMark = await markAfter(page, "bps:parsed", shown.sentAt);
       const own = parsedMark !== null && shown.received !== null ? `, the page's own ${ms(parsedMark - shown.received)}` : "";
       line(`message / parse, ${name}`, `${mb(size)}; JSON.parse ${ms(parse.bare)}, with fromJson's reviver ${ms(parse.revived)}${own}`);
@@ -295,7 +327,10 @@ async function pageFigures(browser, script, run) {
   await closePanel(page);
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 async function main() {
   console.log(`load average ${load()} (2 cores: anything else running shows in the figures)`);

@@ -19,7 +19,10 @@ for (let epoch = 1; epoch <= 8; epoch++) {
   for (let start = 0; start < order.length; start += batchSize) {
     const batch = order.slice(start, start + batchSize);
     const scores = batch.map((i) => model.forward(data.X[i])[0]);
-    const loss = hingeLoss(scores, batch.map((i) => ys[i])).add(l2(model.parameters(), 1e-4));
+    const loss = hingeLoss(
+      scores,
+      batch.map((i) => ys[i]),
+    ).add(l2(model.parameters(), 1e-4));
     loss.label = "batch loss";
     opt.zeroGrad();
     loss.backward();

@@ -52,7 +52,13 @@ if (!production) {
   // tests and benchmarks: one file each, keeping their folder layout under out/
   const tests = [...tsFiles("test"), ...tsFiles("bench")].filter((f) => !f.includes("fixtures"));
   if (tests.length) {
-    builds.push({ ...node, entryPoints: tests, outdir: "out", outbase: ".", external: ["vscode", "esbuild", "playwright-core", "mocha", "typescript"] });
+    builds.push({
+      ...node,
+      entryPoints: tests,
+      outdir: "out",
+      outbase: ".",
+      external: ["vscode", "esbuild", "playwright-core", "mocha", "typescript"],
+    });
   }
 }
 
@@ -63,7 +69,9 @@ if (!watch && !production) {
 
 /** the engine's declarations, which the typescript server plugin serves for "backprop-stepper" */
 function engineTypes() {
-  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "src/engine/tsconfig.types.json"], { stdio: "inherit" });
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "src/engine/tsconfig.types.json"], {
+    stdio: "inherit",
+  });
   if (tsc.status !== 0) throw new Error("the engine's declarations did not build");
 }
 

@@ -140,7 +140,16 @@ function killTree(pid, signal, pids = descendants(pid)) {
  *   logs: code-server's output lines (the last 5000); exited: settles when code-server ends
  */
 export async function startCodeServer({
-  workspace, trust = true, port, settings, extraArgs = [], onLog, startTimeoutMs = 60000, keepTemp = false, gallery = false, install = [],
+  workspace,
+  trust = true,
+  port,
+  settings,
+  extraArgs = [],
+  onLog,
+  startTimeoutMs = 60000,
+  keepTemp = false,
+  gallery = false,
+  install = [],
 } = {}) {
   if (!workspace) throw new Error("startCodeServer: workspace is required");
   if (!isInstalled() || !existsSync(codeServerEntry)) {
@@ -154,7 +163,11 @@ export async function startCodeServer({
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
   for (const vsix of install) {
-    const r = spawnSync(process.execPath, [codeServerEntry, "--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--install-extension", resolve(vsix)], { encoding: "utf8", timeout: 120000 });
+    const r = spawnSync(
+      process.execPath,
+      [codeServerEntry, "--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--install-extension", resolve(vsix)],
+      { encoding: "utf8", timeout: 120000 },
+    );
     if (r.status !== 0) throw new Error(`installing ${vsix} failed (exit ${r.status}): ${(r.stderr || r.stdout || "").trim().slice(-800)}`);
     onLog?.(`installed ${vsix}: ${(r.stdout || "").trim().split("\n").pop()}`);
   }
@@ -184,14 +197,19 @@ export async function startCodeServer({
     const p = port ?? (await freePort());
     const args = [
       codeServerEntry,
-      "--config", configFile,
-      "--auth", "none",
-      "--bind-addr", `127.0.0.1:${p}`,
+      "--config",
+      configFile,
+      "--auth",
+      "none",
+      "--bind-addr",
+      `127.0.0.1:${p}`,
       "--disable-telemetry",
       "--disable-update-check",
       "--disable-getting-started-override",
-      "--user-data-dir", userDataDir,
-      "--extensions-dir", extensionsDir,
+      "--user-data-dir",
+      userDataDir,
+      "--extensions-dir",
+      extensionsDir,
       ...(trust ? ["--disable-workspace-trust"] : []),
       ...extraArgs,
       workspace,
@@ -253,7 +271,9 @@ export async function startCodeServer({
       continue; // somebody took the port between freePort() and the bind: try another
     }
     await stop({ removeTemp: false }); // keep the user-data-dir (logs) for a look
-    const why = exited ? `exited (code ${exited.code}, signal ${exited.signal})` : `did not answer ${baseUrl}/healthz within ${startTimeoutMs / 1000} s`;
+    const why = exited
+      ? `exited (code ${exited.code}, signal ${exited.signal})`
+      : `did not answer ${baseUrl}/healthz within ${startTimeoutMs / 1000} s`;
     throw new Error(`code-server ${why}\n--- code-server output ---\n${logs.slice(-60).join("\n")}\n--- temp dir kept: ${tmp}`);
   }
 }

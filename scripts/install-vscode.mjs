@@ -20,9 +20,7 @@
 // Import: import { ensureVsCode, codeServerEntry } from "./install-vscode.mjs"
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import {
-  appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync, readlinkSync,
-} from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync, readlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,7 +54,11 @@ function npmEnv() {
   // npm_config_*; they would point the nested installs back at the repo, so drop them all
   // except the ones that say where the registry, the cache and the Node headers are.
   for (const k of Object.keys(env)) {
-    if (/^npm_(config|package|lifecycle)_/i.test(k) && !/^npm_config_(registry|cafile|strict_ssl|proxy|https_proxy|noproxy|cache|userconfig|globalconfig|node_gyp|nodedir)$/i.test(k)) delete env[k];
+    if (
+      /^npm_(config|package|lifecycle)_/i.test(k) &&
+      !/^npm_config_(registry|cafile|strict_ssl|proxy|https_proxy|noproxy|cache|userconfig|globalconfig|node_gyp|nodedir)$/i.test(k)
+    )
+      delete env[k];
   }
   Object.assign(env, {
     npm_config_yes: "true", // a nested npx would otherwise ask (the user .npmrc here sets yes=false)
@@ -125,7 +127,7 @@ function checkNativeModules() {
     try {
       req(m);
     } catch (e) {
-      throw new Error(`native module ${m} does not load: ${e.message}`);
+      throw new Error(`native module ${m} does not load: ${e.message}`, { cause: e });
     }
   }
   createRequire(join(INSTALL_DIR, "node_modules", "code-server", "package.json"))("argon2");
@@ -146,7 +148,9 @@ export function ensureVsCode({ force = false, quiet = false } = {}) {
     return { installed: false, seconds: 0 };
   }
   if (nodeMajor !== REQUIRED_NODE_MAJOR && !process.env.FORCE_NODE_VERSION) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} needs Node ${REQUIRED_NODE_MAJOR}; this is Node ${process.versions.node} (set FORCE_NODE_VERSION to override)`);
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} needs Node ${REQUIRED_NODE_MAJOR}; this is Node ${process.versions.node} (set FORCE_NODE_VERSION to override)`,
+    );
   }
   const env = npmEnv();
   const step = (name, fn) => {
@@ -164,12 +168,29 @@ export function ensureVsCode({ force = false, quiet = false } = {}) {
   say(`installing code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) into ${INSTALL_DIR} (log: ${LOG})`);
 
   step(`npm install code-server@${CODE_SERVER_VERSION} --ignore-scripts`, () =>
-    run(NPM, ["install", "--prefix", INSTALL_DIR, "--ignore-scripts", "--no-audit", "--no-fund", "--no-save", `code-server@${CODE_SERVER_VERSION}`], INSTALL_DIR, env));
+    run(
+      NPM,
+      [
+        "install",
+        "--prefix",
+        INSTALL_DIR,
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--no-save",
+        `code-server@${CODE_SERVER_VERSION}`,
+      ],
+      INSTALL_DIR,
+      env,
+    ),
+  );
   step("rebuild argon2", () => run(NPM, ["rebuild", "--prefix", INSTALL_DIR, "argon2"], INSTALL_DIR, env));
   step("install VS Code's dependencies (--omit=dev --ignore-scripts)", () =>
-    run(NPM, ["install", "--prefix", VSCODE_DIR, "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], VSCODE_DIR, env));
+    run(NPM, ["install", "--prefix", VSCODE_DIR, "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], VSCODE_DIR, env),
+  );
   step(`rebuild native modules: ${NATIVE_MODULES.join(" ")}`, () =>
-    run(NPM, ["rebuild", "--prefix", VSCODE_DIR, ...NATIVE_MODULES], VSCODE_DIR, env));
+    run(NPM, ["rebuild", "--prefix", VSCODE_DIR, ...NATIVE_MODULES], VSCODE_DIR, env),
+  );
   step("links (node_modules.asar, remote-cli, helpers)", () => {
     link("node_modules", join(VSCODE_DIR, "node_modules.asar"));
     link("code-linux.sh", join(VSCODE_DIR, "bin", "remote-cli", "code-server"));

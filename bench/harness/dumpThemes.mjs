@@ -23,13 +23,49 @@ const THEMES = {
 
 // prefixes of variables worth keeping (a page outside these is unusual for a panel)
 const FAMILIES = [
-  "font-", "editor-font-", "editor-background", "editor-foreground", "foreground", "disabledForeground",
-  "descriptionForeground", "errorForeground", "icon-foreground", "focusBorder", "contrastBorder",
-  "contrastActiveBorder", "selection-background", "widget-", "sash-", "editorWidget-", "editorHoverWidget-",
-  "editorError-", "editorWarning-", "editorInfo-", "charts-", "button-", "checkbox-", "dropdown-", "input-",
-  "inputOption-", "inputValidation-", "list-", "panel-", "badge-", "progressBar-", "scrollbar", "textLink-",
-  "textPreformat-", "textBlockQuote-", "textCodeBlock-", "toolbar-", "keybindingLabel-", "tree-",
-  "editorLineNumber-", "editor-selectionBackground", "minimap", "symbolIcon-",
+  "font-",
+  "editor-font-",
+  "editor-background",
+  "editor-foreground",
+  "foreground",
+  "disabledForeground",
+  "descriptionForeground",
+  "errorForeground",
+  "icon-foreground",
+  "focusBorder",
+  "contrastBorder",
+  "contrastActiveBorder",
+  "selection-background",
+  "widget-",
+  "sash-",
+  "editorWidget-",
+  "editorHoverWidget-",
+  "editorError-",
+  "editorWarning-",
+  "editorInfo-",
+  "charts-",
+  "button-",
+  "checkbox-",
+  "dropdown-",
+  "input-",
+  "inputOption-",
+  "inputValidation-",
+  "list-",
+  "panel-",
+  "badge-",
+  "progressBar-",
+  "scrollbar",
+  "textLink-",
+  "textPreformat-",
+  "textBlockQuote-",
+  "textCodeBlock-",
+  "toolbar-",
+  "keybindingLabel-",
+  "tree-",
+  "editorLineNumber-",
+  "editor-selectionBackground",
+  "minimap",
+  "symbolIcon-",
 ];
 
 const keep = (name) => FAMILIES.some((f) => name.startsWith(f));
@@ -102,7 +138,9 @@ const out = {};
 try {
   for (const [name, theme] of Object.entries(THEMES)) {
     const got = await dump(browser, workspace, theme);
-    const names = Object.keys(got.vars).filter((k) => all || keep(k)).sort();
+    const names = Object.keys(got.vars)
+      .filter((k) => all || keep(k))
+      .sort();
     out[name] = {
       label: got.label,
       id: got.id,

@@ -68,9 +68,16 @@ function hostScript(theme, state) {
       acquired = true;
       return Object.freeze({
         // vs code structured-clones what the page posts: so does the stub, to catch what cannot be
-        postMessage(m) { (window.__posted ||= []).push(structuredClone(m)); },
-        getState() { return window.__state; },
-        setState(s) { window.__state = s; return s; },
+        postMessage(m) {
+          (window.__posted ||= []).push(structuredClone(m));
+        },
+        getState() {
+          return window.__state;
+        },
+        setState(s) {
+          window.__state = s;
+          return s;
+        },
       });
     };
     // marks the page sets, and when keys and clicks reached it, on the page's clock
@@ -130,7 +137,14 @@ ${links}
 </html>`;
 }
 
-const TYPES = { ".js": "text/javascript", ".css": "text/css", ".map": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json" };
+const TYPES = {
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+};
 
 /** answers the made-up origin: /index.html, and files under dist/, media/ and bench/harness/ */
 async function serve(route, page) {
@@ -171,7 +185,7 @@ export async function openPanel(browser, { width = 625, height = 860, theme = "d
   try {
     await page.waitForFunction(() => window.__posted?.some((m) => m?.type === "ready"), null, { timeout: readyTimeoutMs });
   } catch (e) {
-    throw new Error(`the page never posted "ready": ${page.harness.errors.join("\n") || e.message}`);
+    throw new Error(`the page never posted "ready": ${page.harness.errors.join("\n") || e.message}`, { cause: e });
   }
   return page;
 }
@@ -189,7 +203,9 @@ export async function setTheme(page, theme) {
 
 /** JSON with NaN and infinities as strings: src/engine/json.ts toJson, which the host uses */
 export function toJson(value) {
-  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity") : v));
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity") : v,
+  );
 }
 
 /** the string the host posts for a finished run */
@@ -263,11 +279,10 @@ export function markAfter(page, name, after = 0) {
 /** waits (at most timeoutMs) for mark `name` at or after `after`; its time, or null when it never came */
 export async function waitForMark(page, name, { after = 0, timeoutMs = 60_000 } = {}) {
   try {
-    const h = await page.waitForFunction(
-      ([n, a]) => window.__marks.find((m) => m.name === n && m.t >= a)?.t ?? false,
-      [name, after],
-      { timeout: timeoutMs, polling: 20 },
-    );
+    const h = await page.waitForFunction(([n, a]) => window.__marks.find((m) => m.name === n && m.t >= a)?.t ?? false, [name, after], {
+      timeout: timeoutMs,
+      polling: 20,
+    });
     return await h.jsonValue();
   } catch (e) {
     if (e.name === "TimeoutError") return null;
@@ -303,10 +318,13 @@ export function collapsedBoxes(page, selector = "node.box") {
     const cy = window.__cy();
     if (!cy) return [];
     const r = cy.container().getBoundingClientRect();
-    return cy.nodes(sel).map((n) => {
-      const b = n.renderedBoundingBox();
-      return { id: n.id(), box: n.data("box"), x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2, w: b.w, h: b.h };
-    }).filter((b) => b.x > r.left && b.x < r.right && b.y > r.top && b.y < r.bottom);
+    return cy
+      .nodes(sel)
+      .map((n) => {
+        const b = n.renderedBoundingBox();
+        return { id: n.id(), box: n.data("box"), x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2, w: b.w, h: b.h };
+      })
+      .filter((b) => b.x > r.left && b.x < r.right && b.y > r.top && b.y < r.bottom);
   }, selector);
 }
 
@@ -346,7 +364,14 @@ export function emptySpot(page) {
 
 /** whether value `id` is drawn (in an open group) */
 export function isDrawn(page, id) {
-  return page.evaluate((v) => (window.__cy()?.nodes(".value").some((n) => n.data("value") === v)) ?? false, id);
+  return page.evaluate(
+    (v) =>
+      window
+        .__cy()
+        ?.nodes(".value")
+        .some((n) => n.data("value") === v) ?? false,
+    id,
+  );
 }
 
 // ---- pictures ----

@@ -17,7 +17,10 @@ const opt = new SGD(model.parameters(), { lr: 0.05 });
 
 let loss: Value | undefined;
 for (let step = 0; step < 3; step++) {
-  loss = mse(X.map((x) => model.forward(x)[0]), y);
+  loss = mse(
+    X.map((x) => model.forward(x)[0]),
+    y,
+  );
   model.zeroGrad();
   loss.backward();
   opt.step();

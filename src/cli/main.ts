@@ -80,7 +80,12 @@ async function main(): Promise<number> {
     stop.abort();
     process.exit(code);
   };
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(signal, () => quit(code));
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)
+    process.once(signal, () => quit(code));
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? quit(0) : quit(1)));
   }
@@ -96,7 +101,8 @@ async function main(): Promise<number> {
   if (!outcome.ok) {
     const { error, partial } = outcome;
     // what the run did before it ended badly: its calls, and (trace) the last recorded one's steps
-    if (partial?.trace && args.command === "trace") process.stdout.write(args.json ? toJson(partial.trace) + "\n" : formatTraceTable(partial.trace) + "\n");
+    if (partial?.trace && args.command === "trace")
+      process.stdout.write(args.json ? toJson(partial.trace) + "\n" : formatTraceTable(partial.trace) + "\n");
     printError(error);
     if (partial) process.stderr.write(`${countCalls(partial.calls.length)} ran before the script stopped.\n`);
     return 1;
@@ -111,7 +117,9 @@ async function main(): Promise<number> {
   }
   if (result.tooBig) {
     const { nodeCount, maxNodes } = result.tooBig;
-    process.stderr.write(`the last backward() call's graph has ${nodeCount} Values, more than --max-nodes ${maxNodes}; raise it to print the trace\n`);
+    process.stderr.write(
+      `the last backward() call's graph has ${nodeCount} Values, more than --max-nodes ${maxNodes}; raise it to print the trace\n`,
+    );
     return 1;
   }
   if (!result.trace) {

@@ -22,6 +22,7 @@ export const NAME_MAX = 40;
  */
 export function terminalSafe(label: string): string {
   const cut = label.length > NAME_MAX ? label.slice(0, NAME_MAX - 1) + "…" : label;
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
   return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
     const code = c.charCodeAt(0);
     return code === 0x0a ? "\\n" : code === 0x09 ? "\\t" : `\\x${code.toString(16).padStart(2, "0")}`;
@@ -53,7 +54,8 @@ export function formatTraceTable(trace: Trace): string {
   const rows: string[][] = [HEADER];
   trace.steps.forEach((step, s) => {
     step.updates.forEach((u, j) => {
-      const head = j === 0 ? [String(s + 1), name(step.node), byId.get(step.node)?.op ?? "", formatNumber(step.upstream)] : ["", "", "", ""];
+      const head =
+        j === 0 ? [String(s + 1), name(step.node), byId.get(step.node)?.op ?? "", formatNumber(step.upstream)] : ["", "", "", ""];
       rows.push([...head, name(u.child), formatNumber(u.local), formatNumber(u.before), "->", formatNumber(u.after)]);
     });
   });

@@ -5,8 +5,19 @@
 
 /** fields of traces and grad checks that hold a number or an array of numbers */
 export const NUMERIC_KEYS: ReadonlySet<string> = new Set([
-  "data", "grad", "gradBefore", "local", "locals", "before", "after", "upstream",
-  "analytic", "numeric", "relError", "absError", "value",
+  "data",
+  "grad",
+  "gradBefore",
+  "local",
+  "locals",
+  "before",
+  "after",
+  "upstream",
+  "analytic",
+  "numeric",
+  "relError",
+  "absError",
+  "value",
 ]);
 
 /** JSON.stringify, with NaN and ±Infinity written as strings */

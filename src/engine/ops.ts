@@ -22,18 +22,30 @@ export const OP_NAMES: readonly string[] = ["", "+", "-", "*", "/", "**", "neg",
 /** the pure forward formula of a built-in op; k is the exponent of pow. gradCheck re-runs graphs with it */
 export function evalOp(code: number, x: number, y: number, k: number): number {
   switch (code) {
-    case ADD: return x + y;
-    case SUB: return x - y;
-    case MUL: return x * y;
-    case DIV: return x / y;
-    case POW: return Math.pow(x, k);
-    case NEG: return -x;
-    case EXP: return Math.exp(x);
-    case LOG: return Math.log(x);
-    case TANH: return Math.tanh(x);
-    case RELU: return x < 0 ? 0 : x;
-    case SIGMOID: return sigmoid(x);
-    default: throw new Error(`evalOp: op code ${code} has no forward formula`);
+    case ADD:
+      return x + y;
+    case SUB:
+      return x - y;
+    case MUL:
+      return x * y;
+    case DIV:
+      return x / y;
+    case POW:
+      return Math.pow(x, k);
+    case NEG:
+      return -x;
+    case EXP:
+      return Math.exp(x);
+    case LOG:
+      return Math.log(x);
+    case TANH:
+      return Math.tanh(x);
+    case RELU:
+      return x < 0 ? 0 : x;
+    case SIGMOID:
+      return sigmoid(x);
+    default:
+      throw new Error(`evalOp: op code ${code} has no forward formula`);
   }
 }
 
@@ -44,18 +56,30 @@ export function evalOp(code: number, x: number, y: number, k: number): number {
  */
 export function localOf(code: number, i: number, out: number, x: number, y: number, k: number): number {
   switch (code) {
-    case ADD: return 1;
-    case SUB: return i === 0 ? 1 : -1;
-    case MUL: return i === 0 ? y : x;
-    case DIV: return i === 0 ? 1 / y : -x / (y * y);
-    case POW: return k * Math.pow(x, k - 1);
-    case NEG: return -1;
-    case EXP: return out;
-    case LOG: return 1 / x;
-    case TANH: return 1 - out * out;
-    case RELU: return x > 0 ? 1 : 0;
-    case SIGMOID: return out * (1 - out);
-    default: throw new Error(`localOf: op code ${code} has no built-in derivative`);
+    case ADD:
+      return 1;
+    case SUB:
+      return i === 0 ? 1 : -1;
+    case MUL:
+      return i === 0 ? y : x;
+    case DIV:
+      return i === 0 ? 1 / y : -x / (y * y);
+    case POW:
+      return k * Math.pow(x, k - 1);
+    case NEG:
+      return -1;
+    case EXP:
+      return out;
+    case LOG:
+      return 1 / x;
+    case TANH:
+      return 1 - out * out;
+    case RELU:
+      return x > 0 ? 1 : 0;
+    case SIGMOID:
+      return out * (1 - out);
+    default:
+      throw new Error(`localOf: op code ${code} has no built-in derivative`);
   }
 }
 

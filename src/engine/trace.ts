@@ -100,7 +100,12 @@ export function buildTrace(call: BackwardCall): Trace {
   const steps = call.steps;
   // a recorded pass knows the locals it used; otherwise they are derived from the data as it is now
   const usedLocals = new Map<number, number[]>();
-  if (steps !== null) for (const s of steps) usedLocals.set(s.node, s.updates.map((u) => u.local));
+  if (steps !== null)
+    for (const s of steps)
+      usedLocals.set(
+        s.node,
+        s.updates.map((u) => u.local),
+      );
   const nodes: TraceNode[] = [];
   const groups = new Map<number, Group>();
   for (let i = 0; i < order.length; i++) {

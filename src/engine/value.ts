@@ -2,7 +2,26 @@
 // d(this)/d(child) of each child follows from the op and the data (ops.ts localOf), so the stepper
 // can show it; a hand-written op (manualGrad) keeps the locals it was given.
 
-import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, localOf, powName, sigmoid, type PowExponent } from "./ops";
+import {
+  ADD,
+  CUSTOM,
+  DIV,
+  EXP,
+  LEAF,
+  LOG,
+  MUL,
+  NEG,
+  OP_NAMES,
+  POW,
+  RELU,
+  SIGMOID,
+  SUB,
+  TANH,
+  localOf,
+  powName,
+  sigmoid,
+  type PowExponent,
+} from "./ops";
 import { currentGroup, type Group } from "./group";
 import { backward } from "./backward";
 import { locate } from "./origin";

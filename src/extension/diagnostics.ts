@@ -12,13 +12,15 @@ export function showErrorDiagnostics(collection: vscode.DiagnosticCollection, er
   const diagnostic = new vscode.Diagnostic(range, error.message, vscode.DiagnosticSeverity.Error);
   diagnostic.source = "Backprop Stepper";
   if (error.stack && error.stack.length > 1) {
-    diagnostic.relatedInformation = error.stack.slice(1).map(
-      (f) =>
-        new vscode.DiagnosticRelatedInformation(
-          new vscode.Location(vscode.Uri.file(f.file), new vscode.Position(f.line - 1, Math.max(0, f.column - 1))),
-          "called from here",
-        ),
-    );
+    diagnostic.relatedInformation = error.stack
+      .slice(1)
+      .map(
+        (f) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(vscode.Uri.file(f.file), new vscode.Position(f.line - 1, Math.max(0, f.column - 1))),
+            "called from here",
+          ),
+      );
   }
   collection.set(vscode.Uri.file(file), [diagnostic]);
 }

@@ -110,7 +110,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     }
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : (vscode.window.activeTextEditor?.document ?? openScript(lastScript));
     if (!isScript(doc)) {
-      void vscode.window.showInformationMessage("Open a TypeScript model script (a .ts file that imports \"backprop-stepper\") to visualize its backward pass.");
+      void vscode.window.showInformationMessage(
+        'Open a TypeScript model script (a .ts file that imports "backprop-stepper") to visualize its backward pass.',
+      );
       return;
     }
     const file = await scriptFile(doc);

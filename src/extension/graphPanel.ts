@@ -36,10 +36,15 @@ export class GraphPanel {
       current.panel.reveal(current.panel.viewColumn, true);
       return current;
     }
-    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, "Backprop", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      ...getWebviewOptions(extensionUri),
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      GraphPanel.viewType,
+      "Backprop",
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        ...getWebviewOptions(extensionUri),
+        retainContextWhenHidden: true,
+      },
+    );
     GraphPanel.currentPanel = new GraphPanel(panel, extensionUri, file, host);
     return GraphPanel.currentPanel;
   }

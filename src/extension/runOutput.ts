@@ -43,7 +43,9 @@ export class RunOutput {
     }
     if (this.dropped > 0) {
       const n = this.dropped.toLocaleString("en-US");
-      this.append(`\n[… ${n} characters of output left out: the Output channel keeps the first ${HEAD_CHARS.toLocaleString("en-US")} and the last ${TAIL_CHARS.toLocaleString("en-US")} of a run]\n`);
+      this.append(
+        `\n[… ${n} characters of output left out: the Output channel keeps the first ${HEAD_CHARS.toLocaleString("en-US")} and the last ${TAIL_CHARS.toLocaleString("en-US")} of a run]\n`,
+      );
     }
     this.append(this.tail);
     if (this.lastChar !== "\n") this.append("\n");

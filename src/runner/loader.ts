@@ -71,7 +71,10 @@ export function installLoader(engine: object, entry: string): Loader {
     const source = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
     const { code, map, shift } = strip(source, file, file === entry);
     maps.set(file, { map: new SourceMap(map), shift });
-    module._compile(`${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`, file);
+    module._compile(
+      `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,
+      file,
+    );
   };
   for (const ext of TS_EXTENSIONS) M._extensions[ext] = load;
 

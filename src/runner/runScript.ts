@@ -37,7 +37,11 @@ export const DEFAULTS = { timeoutSeconds: 10, memoryMb: 2048, maxNodes: 100_000 
 export const LIMITS = { timeoutSeconds: { min: 0.1, max: 2_147_483 }, memoryMb: { min: 64, max: 65_536 } } as const;
 
 /** a plain sentence for a limit out of range, or undefined when both are fine */
-export function limitProblem(timeoutSeconds: number, memoryMb: number, names = { timeout: "the time limit", memory: "the memory limit" }): string | undefined {
+export function limitProblem(
+  timeoutSeconds: number,
+  memoryMb: number,
+  names = { timeout: "the time limit", memory: "the memory limit" },
+): string | undefined {
   const t = LIMITS.timeoutSeconds;
   const m = LIMITS.memoryMb;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < t.min || timeoutSeconds > t.max) {
@@ -95,7 +99,8 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const problem = limitProblem(opts.timeoutSeconds, opts.memoryMb, names);
   if (problem) return Promise.resolve({ ok: false, error: { kind: "crash", message: problem } });
   if (!fs.existsSync(file)) return Promise.resolve({ ok: false, error: { kind: "crash", message: `There is no file ${file}.` } });
-  if (!fs.statSync(file).isFile()) return Promise.resolve({ ok: false, error: { kind: "crash", message: `${file} is a folder, not a script file.` } });
+  if (!fs.statSync(file).isFile())
+    return Promise.resolve({ ok: false, error: { kind: "crash", message: `${file} is a folder, not a script file.` } });
   const workerPath = opts.workerPath ?? path.join(__dirname, "worker.js");
   // the bundle's folder belongs to the run, not to the worker: a worker stopped by its time limit
   // cannot clean up after itself
@@ -118,7 +123,8 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     let stderrTail = "";
     // the calls as they happened: what a run killed by its limits still has
     const streamed: BackwardSummary[] = [];
-    const sofar = (): RunResult | undefined => (streamed.length ? { file: path.resolve(file), calls: streamed, elapsedMs: performance.now() - started } : undefined);
+    const sofar = (): RunResult | undefined =>
+      streamed.length ? { file: path.resolve(file), calls: streamed, elapsedMs: performance.now() - started } : undefined;
     const started = performance.now();
     const settle = (outcome: RunOutcome) => {
       if (settled) return;

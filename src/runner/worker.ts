@@ -6,10 +6,19 @@ import * as engine from "../engine";
 import type { BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
 import { setLocator } from "../engine/origin";
-import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult, ScriptError, SourcePos, ToWorker } from "../shared/protocol";
+import type {
+  BackwardSummary,
+  ConsoleMessage,
+  FromWorker,
+  RunRequest,
+  RunResult,
+  ScriptError,
+  SourcePos,
+  ToWorker,
+} from "../shared/protocol";
 import { installLoader, ScriptSyntaxError, type Loader } from "./loader";
 import { errorFromThrown } from "./userStack";
-import { LOCATE_LIMIT, makeLocator, type LocatorState } from "./locator";
+import { LOCATE_LIMIT, makeLocator } from "./locator";
 import { flush, lastWords, send, stream } from "./outbox";
 import { watchThrows, type ThrowSites } from "./throwSite";
 import { startWatchdog } from "./watchdog";
@@ -59,7 +68,9 @@ function scriptError(thrown: unknown, loader: Loader, throws: ThrowSites, entry:
     .map((f) => loader.original(f.file, f.line, f.column))
     .filter((p): p is SourcePos => p !== undefined);
   const error = errorFromThrown(thrown, [...loader.files], entry, seen);
-  const missing = (thrown as { code?: string } | undefined)?.code === "MODULE_NOT_FOUND" && /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
+  const missing =
+    (thrown as { code?: string } | undefined)?.code === "MODULE_NOT_FOUND" &&
+    /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
   if (!missing || !error.stack?.length) return error;
   // the import of a file that is not there: point at its name in the import line
   const at = error.stack[0];
@@ -115,12 +126,13 @@ function run(req: RunRequest): void {
     if (recorded && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
   });
 
-  let located: LocatorState | undefined;
+  // every value the script makes gets its creation line (up to a limit)
+  const located = makeLocator(loader.files, req.file);
   const resultNow = (exitCode?: number): RunResult => ({
     file: req.file,
     calls,
     elapsedMs: performance.now() - started,
-    ...(located && located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
+    ...(located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
     ...(exitCode ? { exitCode } : {}),
     ...(last ? drawable(last, req.maxNodes) : {}),
   });
@@ -157,12 +169,11 @@ function run(req: RunRequest): void {
 
   process.setSourceMapsEnabled(true);
   captureOutput();
-  // every value the script makes gets its creation line (up to a limit)
-  located = makeLocator(loader.files, req.file);
   setLocator(located.locator);
   baseline = process.getActiveResourcesInfo();
   // outside any try: what the script throws is uncaught, so the debugger sees where (throwSite.ts),
   // and the uncaughtException handler above reports it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's script, loaded by node (loader.ts)
   process.nextTick(() => require(req.file));
 }
 

@@ -75,9 +75,16 @@ export class Controller {
     this.parts.bar.searchCount.textContent = "";
     this.parts.chart.replaceChildren();
     this.setBanner("");
-    if (res.calls.length > 1) this.parts.chart.append(lossChart(res.calls, res.trace?.index, (index) => this.host.post({ type: "openCall", index })));
+    if (res.calls.length > 1)
+      this.parts.chart.append(lossChart(res.calls, res.trace?.index, (index) => this.host.post({ type: "openCall", index })));
     if (res.locatedLimit) {
-      this.parts.chart.append(el("p", { class: "muted" }, `Creation lines are recorded for the first ${res.locatedLimit.toLocaleString("en-US")} values of a run (it costs time); values made later have none.`));
+      this.parts.chart.append(
+        el(
+          "p",
+          { class: "muted" },
+          `Creation lines are recorded for the first ${res.locatedLimit.toLocaleString("en-US")} values of a run (it costs time); values made later have none.`,
+        ),
+      );
     }
     if (!res.trace) {
       const why = res.tooBig
@@ -92,7 +99,8 @@ export class Controller {
     }
     const s = new Session(res, res.trace);
     this.session = s;
-    if (res.exitCode) this.setBanner("info", `The script ended itself with process.exit(${res.exitCode}); its last recorded backward() call is below.`);
+    if (res.exitCode)
+      this.setBanner("info", `The script ended itself with process.exit(${res.exitCode}); its last recorded backward() call is below.`);
     if (res.trace.accumulated) {
       this.setBanner(
         "warning",
@@ -120,7 +128,12 @@ export class Controller {
       content.push(el("p", { class: "partial" }, partial.trace ? `${calls}; the last recorded one is below.` : `${calls}.`));
     }
     const pos = error.pos;
-    if (pos) content.push(button("Go to line", "Reveal the line in the editor", "goto-error", () => this.host.post({ type: "reveal", line: pos.line, column: pos.column, file: pos.file })));
+    if (pos)
+      content.push(
+        button("Go to line", "Reveal the line in the editor", "goto-error", () =>
+          this.host.post({ type: "reveal", line: pos.line, column: pos.column, file: pos.file }),
+        ),
+      );
     this.setBanner("error", ...content);
   }
 
@@ -136,17 +149,43 @@ export class Controller {
     const st = s.stepper;
     const p = st.position;
     switch (a) {
-      case "reset": st.reset(); break;
-      case "back": st.back(); break;
-      case "step": st.step(); break;
-      case "into": st.goTo(stepInto(s.chains, p)); break;
-      case "over": st.goTo(stepOver(s.chains, p)); break;
-      case "out": st.goTo(stepOut(s.chains, p)); break;
-      case "continue": st.goTo(st.total); break;
-      case "fit": this.graph.fit(true); return;
-      case "expandAll": s.expanded = new Set(s.tree.boxes.map((b) => b.key).filter((k) => k > 0)); s.collapsed.clear(); s.tree.boxes.forEach((b) => s.unrolled.add(b.key)); break;
-      case "collapseAll": s.expanded.clear(); s.unrolled.clear(); break;
-      default: { const never: never = a; throw new Error(`unknown action ${String(never)}`); }
+      case "reset":
+        st.reset();
+        break;
+      case "back":
+        st.back();
+        break;
+      case "step":
+        st.step();
+        break;
+      case "into":
+        st.goTo(stepInto(s.chains, p));
+        break;
+      case "over":
+        st.goTo(stepOver(s.chains, p));
+        break;
+      case "out":
+        st.goTo(stepOut(s.chains, p));
+        break;
+      case "continue":
+        st.goTo(st.total);
+        break;
+      case "fit":
+        this.graph.fit(true);
+        return;
+      case "expandAll":
+        s.expanded = new Set(s.tree.boxes.map((b) => b.key).filter((k) => k > 0));
+        s.collapsed.clear();
+        s.tree.boxes.forEach((b) => s.unrolled.add(b.key));
+        break;
+      case "collapseAll":
+        s.expanded.clear();
+        s.unrolled.clear();
+        break;
+      default: {
+        const never: never = a;
+        throw new Error(`unknown action ${String(never)}`);
+      }
     }
     this.render(true);
   }
@@ -234,7 +273,18 @@ export class Controller {
       this.drawnKey = key;
       this.view = s.view(forced);
       const box = this.parts.graphBox;
-      const scene = s.orient === undefined ? pickOrientation(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, box.clientWidth, box.clientHeight) : buildScene(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, s.orient);
+      const scene =
+        s.orient === undefined
+          ? pickOrientation(
+              s.trace,
+              s.tree,
+              s.widest,
+              (id) => s.nodes.get(id)!.children.length > 0,
+              this.view,
+              box.clientWidth,
+              box.clientHeight,
+            )
+          : buildScene(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, this.view, s.orient);
       s.orient = scene.orient;
       this.graph.draw(s.trace, s.tree, scene, keepViewport, s.stepper, s.spans);
       if (!keepViewport) this.graph.fit(false, s.focus);
@@ -259,7 +309,15 @@ export class Controller {
   /** whether the session's view, as it is now, can be drawn whole at a readable zoom */
   private fits(s: Session): boolean {
     const box = this.parts.graphBox;
-    const scene = pickOrientation(s.trace, s.tree, s.widest, (id) => s.nodes.get(id)!.children.length > 0, s.view(), box.clientWidth, box.clientHeight);
+    const scene = pickOrientation(
+      s.trace,
+      s.tree,
+      s.widest,
+      (id) => s.nodes.get(id)!.children.length > 0,
+      s.view(),
+      box.clientWidth,
+      box.clientHeight,
+    );
     return fitZoom(scene.placement, box.clientWidth, box.clientHeight) >= MIN_READABLE_ZOOM;
   }
 
@@ -292,7 +350,10 @@ export class Controller {
     b.fit.disabled = !s;
     const groups = (this.session?.tree.boxes.length ?? 0) > 1;
     b.expandAll.disabled = !groups || this.session!.trace.nodes.length > OPEN_ALL_LIMIT;
-    b.expandAll.title = b.expandAll.disabled && groups ? `Too many values (over ${OPEN_ALL_LIMIT.toLocaleString("en-US")}) to draw at once: open groups one by one` : "Open every group";
+    b.expandAll.title =
+      b.expandAll.disabled && groups
+        ? `Too many values (over ${OPEN_ALL_LIMIT.toLocaleString("en-US")}) to draw at once: open groups one by one`
+        : "Open every group";
     b.collapseAll.disabled = !groups;
     this.parts.bar.search.disabled = !s;
   }
@@ -332,7 +393,9 @@ function tableRows(s: Session): TableRow[] {
     return { id: n.id, name: nameOf(n), path, op: n.op, data: n.data, param: n.group !== undefined && paramGroups.has(n.group) };
   });
   if (s.tree.boxes.length === 1) return rows.reverse();
-  const params = rows.filter((r) => r.param).sort((a, b) => `${a.path} ${a.name}`.localeCompare(`${b.path} ${b.name}`, undefined, { numeric: true }));
+  const params = rows
+    .filter((r) => r.param)
+    .sort((a, b) => `${a.path} ${a.name}`.localeCompare(`${b.path} ${b.name}`, undefined, { numeric: true }));
   const rest = rows.filter((r) => !r.param).reverse();
   return params.concat(rest);
 }

@@ -25,7 +25,11 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
       el("h3", {}, "Start of the backward pass"),
       where(root.id),
       el("p", {}, `backward() seeds the root: ${nameOf(root)}.grad = ${fmt(s.grad(root.id))} (d ${nameOf(root)} / d ${nameOf(root)} = 1).`),
-      el("p", { class: "muted" }, `Then each node, from ${nameOf(root)} back to the inputs, passes its grad to its children times the local derivative. Press Step.`),
+      el(
+        "p",
+        { class: "muted" },
+        `Then each node, from ${nameOf(root)} back to the inputs, passes its grad to its children times the local derivative. Press Step.`,
+      ),
     );
     return;
   }
@@ -46,7 +50,12 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
   pane.replaceChildren(
     el("h3", {}, title),
     where(node.id),
-    el("p", {}, el("span", { class: "name" }, name), ` = ${node.op}(${node.children.map((c) => nameOf(nodes.get(c)!)).join(", ")}) = ${fmt(node.data)}, its grad ${fmt(step.upstream)}`),
+    el(
+      "p",
+      {},
+      el("span", { class: "name" }, name),
+      ` = ${node.op}(${node.children.map((c) => nameOf(nodes.get(c)!)).join(", ")}) = ${fmt(node.data)}, its grad ${fmt(step.upstream)}`,
+    ),
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),
     el("ul", { class: "updates" }, ...lines),
     done,

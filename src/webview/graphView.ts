@@ -28,7 +28,6 @@ export interface GraphCallbacks {
   onUnroll(box: number): void;
 }
 
-
 /**
  * a unit's element: a closed box's, a run's (named by its first value), a value's; a ghost (a
  * shared parameter drawn again where it is used) has its own, named by the box it is drawn in
@@ -207,7 +206,12 @@ export class GraphView {
       const r = placement.units[i];
       if (u.kind === "run") {
         const label = runLines(u.ids.length, ...runEnds(trace, u.ids)).join("\n");
-        out.push({ group: "nodes", data: { id: unitEl(u), run: u.container, w: r.w, h: r.h, text: label }, position: { x: r.x + r.w / 2, y: r.y + r.h / 2 }, classes: "run" });
+        out.push({
+          group: "nodes",
+          data: { id: unitEl(u), run: u.container, w: r.w, h: r.h, text: label },
+          position: { x: r.x + r.w / 2, y: r.y + r.h / 2 },
+          classes: "run",
+        });
         return;
       }
       if (u.kind === "box") {
@@ -226,8 +230,15 @@ export class GraphView {
       const valueH = valueBox(0).h;
       const vx = r.x + r.w - valueW / 2;
       const vy = r.y + r.h / 2;
-      const classes = ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : "", u.ghost ? "ghost" : ""].join(" ").trim();
-      out.push({ group: "nodes", data: { id: unitEl(u), value: n.id, w: valueW, h: valueH, label: "" }, position: { x: vx, y: vy }, classes });
+      const classes = ["value", n.children.length ? "" : "leaf", n.id === trace.root ? "root" : "", u.ghost ? "ghost" : ""]
+        .join(" ")
+        .trim();
+      out.push({
+        group: "nodes",
+        data: { id: unitEl(u), value: n.id, w: valueW, h: valueH, label: "" },
+        position: { x: vx, y: vy },
+        classes,
+      });
       if (n.children.length === 0) return;
       const ox = r.x + OP_D / 2;
       const oy = r.y + r.h / 2;
@@ -240,7 +251,11 @@ export class GraphView {
     };
     for (const e of view.edges) {
       if (e.parent !== undefined) {
-        out.push({ group: "edges", data: { id: `e${e.parent}_${e.index}`, source: endOf(e.from, false), target: endOf(e.to, true), label: "" }, classes: "in" });
+        out.push({
+          group: "edges",
+          data: { id: `e${e.parent}_${e.index}`, source: endOf(e.from, false), target: endOf(e.to, true), label: "" },
+          classes: "in",
+        });
         continue;
       }
       // a bundle is as thick as the log of the edges it stands for
@@ -258,7 +273,12 @@ export class GraphView {
   }
 
   /** each element's state classes and label (undefined: it has none that changes) at the stepper's position */
-  private paint(stepper: Stepper, tree: GroupTree, spans: Map<number, BoxSpan>, put: (id: string, classes: string, label?: string) => void): void {
+  private paint(
+    stepper: Stepper,
+    tree: GroupTree,
+    spans: Map<number, BoxSpan>,
+    put: (id: string, classes: string, label?: string) => void,
+  ): void {
     const scene = this.scene;
     if (!scene) return;
     const step = stepper.current;
@@ -435,7 +455,8 @@ export class GraphView {
 
   private style(): cytoscape.StylesheetJson {
     const mono = themeColor("editor-font-family", "monospace").split(",")[0].replace(/["']/g, "") || "monospace";
-    const contrast = document.body.classList.contains("vscode-high-contrast") || document.body.classList.contains("vscode-high-contrast-light");
+    const contrast =
+      document.body.classList.contains("vscode-high-contrast") || document.body.classList.contains("vscode-high-contrast-light");
     return graphStyles({
       fg: themeColor("editor-foreground", "#cccccc"),
       bg: themeColor("editor-background", "#1e1e1e"),

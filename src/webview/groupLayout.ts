@@ -227,7 +227,5 @@ function layered(list: Item[], sizes: { w: number; h: number }[], edges: [number
     return orient === "LR" ? { x: m, y: c } : { x: c, y: m };
   });
   const crossSize = hi - lo;
-  return orient === "LR"
-    ? { w: mainSize, h: crossSize, items: list, at: at2 }
-    : { w: crossSize, h: mainSize, items: list, at: at2 };
+  return orient === "LR" ? { w: mainSize, h: crossSize, items: list, at: at2 } : { w: crossSize, h: mainSize, items: list, at: at2 };
 }

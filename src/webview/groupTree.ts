@@ -42,7 +42,8 @@ export function groupTree(trace: Trace, seriesMin = SERIES_MIN): GroupTree {
   const groups = new Map(trace.groups.map((g) => [g.id, g]));
   // a module's parameters go into its only call, when it has exactly one in this graph
   const callsOf = new Map<number, TraceGroup[]>();
-  for (const g of trace.groups) if (g.call !== null && g.owner !== undefined) (callsOf.get(g.owner) ?? callsOf.set(g.owner, []).get(g.owner)!).push(g);
+  for (const g of trace.groups)
+    if (g.call !== null && g.owner !== undefined) (callsOf.get(g.owner) ?? callsOf.set(g.owner, []).get(g.owner)!).push(g);
   const home = (gid: number): number => {
     const g = groups.get(gid)!;
     if (g.call === null && g.owner === g.id) {
@@ -138,7 +139,16 @@ function foldSeries(boxes: Box[], seriesMin: number): void {
       }
       const first = boxes[members[0]];
       const stem = first.sample !== undefined ? `${first.name} · sample` : first.name.replace(/\s*\d+$/, "");
-      const series: Box = { key: boxes.length, kind: "series", name: `${stem} ×${members.length}`, parent: key, boxes: members, values: [], size: 0, outputs: [] };
+      const series: Box = {
+        key: boxes.length,
+        kind: "series",
+        name: `${stem} ×${members.length}`,
+        parent: key,
+        boxes: members,
+        values: [],
+        size: 0,
+        outputs: [],
+      };
       boxes.push(series);
       for (const m of members) {
         boxes[m].parent = series.key;

@@ -46,7 +46,9 @@ export function lossChart(calls: BackwardSummary[], drawnIndex: number | undefin
     el(
       "p",
       { class: "muted" },
-      `first ${fmt(calls[0].loss)}, last ${fmt(last.loss)}` + (nonFinite ? `; ${nonFinite} call(s) with a NaN or infinite loss` : "") + (drawn ? `; stepping call ${drawn.index + 1}. Click the curve to step another.` : ""),
+      `first ${fmt(calls[0].loss)}, last ${fmt(last.loss)}` +
+        (nonFinite ? `; ${nonFinite} call(s) with a NaN or infinite loss` : "") +
+        (drawn ? `; stepping call ${drawn.index + 1}. Click the curve to step another.` : ""),
     ),
   );
 }

@@ -56,7 +56,13 @@ export interface View {
  * expanded: boxes the user opened; forced: boxes that must be open (the step's path). a series that
  * is forced but not expanded shows just the member on the path, the others stay folded.
  */
-export function project(trace: Trace, tree: GroupTree, expanded: ReadonlySet<number>, forced: ReadonlySet<number>, options: ProjectOptions = {}): View {
+export function project(
+  trace: Trace,
+  tree: GroupTree,
+  expanded: ReadonlySet<number>,
+  forced: ReadonlySet<number>,
+  options: ProjectOptions = {},
+): View {
   const { boxes } = tree;
   const pages = options.pages ?? new Map<number, readonly number[]>();
   const unrolled = options.unrolled ?? new Set<number>();

@@ -13,7 +13,14 @@ export interface Scene {
   sizes: { w: number; h: number }[];
 }
 
-export function buildScene(trace: Trace, tree: GroupTree, widest: (id: number) => number, hasOp: (id: number) => boolean, view: View, orient: Orientation): Scene {
+export function buildScene(
+  trace: Trace,
+  tree: GroupTree,
+  widest: (id: number) => number,
+  hasOp: (id: number) => boolean,
+  view: View,
+  orient: Orientation,
+): Scene {
   const sizes = view.units.map((u) => {
     if (u.kind === "value") return valueUnit(widest(u.id), hasOp(u.id));
     if (u.kind === "box") return boxUnit(tree.boxes[u.key]);
@@ -43,7 +50,15 @@ export function fitZoom(p: Placement, w: number, h: number, margin = 24): number
 }
 
 /** left to right unless top to bottom lets the graph be drawn larger in this area (a tall, narrow panel) */
-export function pickOrientation(trace: Trace, tree: GroupTree, widest: (id: number) => number, hasOp: (id: number) => boolean, view: View, w: number, h: number): Scene {
+export function pickOrientation(
+  trace: Trace,
+  tree: GroupTree,
+  widest: (id: number) => number,
+  hasOp: (id: number) => boolean,
+  view: View,
+  w: number,
+  h: number,
+): Scene {
   const lr = buildScene(trace, tree, widest, hasOp, view, "LR");
   const tb = buildScene(trace, tree, widest, hasOp, view, "TB");
   const zl = Math.min(1, fitZoom(lr.placement, w, h));

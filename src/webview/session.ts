@@ -144,7 +144,11 @@ export class Session {
       const list = now.get(k) ?? now.set(k, []).get(k)!;
       if (!list.includes(p)) list.push(p);
     }
-    for (const [k, list] of now) this.lastPages.set(k, list.sort((a, b) => a - b));
+    for (const [k, list] of now)
+      this.lastPages.set(
+        k,
+        list.sort((a, b) => a - b),
+      );
     return this.lastPages;
   }
 

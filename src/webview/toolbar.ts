@@ -40,7 +40,19 @@ export function toolbar(act: (a: Action) => void, onSearch: (query: string, next
   const searchCount = el("span", { class: "search-count muted", id: "search-count" });
   const position = el("span", { class: "position", id: "position" });
   const status = el("span", { class: "status", id: "status" });
-  const stepping = el("div", { class: "group" }, buttons.reset, buttons.back, buttons.step, buttons.into, buttons.over, buttons.out, buttons.continue, buttons.play, position);
+  const stepping = el(
+    "div",
+    { class: "group" },
+    buttons.reset,
+    buttons.back,
+    buttons.step,
+    buttons.into,
+    buttons.over,
+    buttons.out,
+    buttons.continue,
+    buttons.play,
+    position,
+  );
   const viewing = el("div", { class: "group" }, buttons.fit, buttons.expandAll, buttons.collapseAll, search, searchCount);
   const element = el("div", { class: "toolbar" }, stepping, viewing, status);
   return { element, buttons, search, searchCount, position, status };

@@ -36,7 +36,8 @@ export function boxTip(session: Session, key: number): string[] {
   const parent = describeBox(session.tree, b.parent);
   if (parent) lines.push(`in ${parent}`);
   const shown = b.outputs.slice(0, 6);
-  for (const id of shown) lines.push(`${nameOf(session.nodes.get(id)!)}: data ${fmt(session.nodes.get(id)!.data)}, grad ${fmt(s.grad(id))}`);
+  for (const id of shown)
+    lines.push(`${nameOf(session.nodes.get(id)!)}: data ${fmt(session.nodes.get(id)!.data)}, grad ${fmt(s.grad(id))}`);
   if (b.outputs.length > shown.length) lines.push(`… and ${b.outputs.length - shown.length} more outputs`);
   lines.push(b.kind === "series" ? "click to list them" : "click to open");
   return lines;

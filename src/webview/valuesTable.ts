@@ -72,7 +72,13 @@ export function matches(row: TableRow, query: string): boolean {
 }
 
 /** the rows [first, last) to draw when the rows' area is scrolled by top px (negative while the header is in view) */
-export function windowOf(top: number, viewport: number, rowHeight: number, overscan: number, count: number): { first: number; last: number } {
+export function windowOf(
+  top: number,
+  viewport: number,
+  rowHeight: number,
+  overscan: number,
+  count: number,
+): { first: number; last: number } {
   if (count <= 0) return { first: 0, last: 0 };
   if (!(rowHeight > 0)) return { first: 0, last: Math.min(count, overscan) };
   const first = Math.floor(Math.max(0, top) / rowHeight) - overscan;
@@ -133,7 +139,10 @@ export class ValuesTable {
   private flashId: number | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(container: HTMLElement, private readonly onPick: (id: number) => void) {
+  constructor(
+    container: HTMLElement,
+    private readonly onPick: (id: number) => void,
+  ) {
     this.filter = el("input", { id: "values-filter", class: "values-filter" });
     this.filter.type = "search";
     this.filter.placeholder = "Filter values (label, path or #id)";
@@ -152,7 +161,13 @@ export class ValuesTable {
     this.bottomPad = el("td");
     for (const pad of [this.topPad, this.bottomPad]) pad.colSpan = 4;
     this.body = el("tbody", {}, el("tr", { class: "pad" }, this.topPad), el("tr", { class: "pad" }, this.bottomPad));
-    const table = el("table", { class: "values", id: "values" }, el("colgroup", {}, col("name"), col("op"), col("data"), col("grad")), this.head, this.body);
+    const table = el(
+      "table",
+      { class: "values", id: "values" },
+      el("colgroup", {}, col("name"), col("op"), col("data"), col("grad")),
+      this.head,
+      this.body,
+    );
     this.body.addEventListener("click", (e) => {
       const tr = e.target instanceof Element ? e.target.closest<HTMLElement>("tr[data-node-id]") : null;
       if (tr) this.onPick(Number(tr.dataset.nodeId));

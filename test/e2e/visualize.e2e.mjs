@@ -98,7 +98,9 @@ describe("end to end in a real VS Code", function () {
 
     // the whole neuron fits the panel, readable (text of 12 px at zoom >= 11/12 reads as 11 px or more)
     const fits = async (when) => {
-      await panel.waitForFunction(() => document.querySelector("#graph")?.dataset.allInView === "true", undefined, { timeout: 5000 }).catch(() => {});
+      await panel
+        .waitForFunction(() => document.querySelector("#graph")?.dataset.allInView === "true", undefined, { timeout: 5000 })
+        .catch(() => {});
       const d = await panel.$eval("#graph", (g) => ({ ...g.dataset, width: g.clientWidth }));
       assert.strictEqual(d.allInView, "true", `every value box is inside the graph area ${when}`);
       assert.ok(Number(d.zoom) * 12 >= 11, `text is at least 11 px ${when} (zoom ${d.zoom}, graph ${d.width} px wide)`);
@@ -170,9 +172,13 @@ describe("end to end in a real VS Code", function () {
     for (let i = 0; i < 8; i++) await page.keyboard.press("ArrowLeft");
     for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
     await page.keyboard.type("3.0");
-    await page.waitForFunction(() => [...document.querySelectorAll(".editor-instance .view-line")].some((l) => /x1\s=\snew\sValue\(3\.0,/.test(l.textContent)));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".editor-instance .view-line")].some((l) => /x1\s=\snew\sValue\(3\.0,/.test(l.textContent)),
+    );
     await page.keyboard.press("Control+S");
-    await panel.waitForFunction(() => document.querySelector('#values tr[data-label="x1"] .data')?.textContent === "3", undefined, { timeout: 30_000 });
+    await panel.waitForFunction(() => document.querySelector('#values tr[data-label="x1"] .data')?.textContent === "3", undefined, {
+      timeout: 30_000,
+    });
     assert.strictEqual((await panel.textContent("#position")).trim(), "Step 3 of 5");
     await page.keyboard.press("Control+B"); // the explorer back, as at the default layout
   });
@@ -181,7 +187,9 @@ describe("end to end in a real VS Code", function () {
     await openFile(page, "moons.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#step-over");
-    await panel.waitForFunction(() => /^Step 0 of 6\d{4}$/.test(document.querySelector("#position")?.textContent ?? ""), undefined, { timeout: 90_000 });
+    await panel.waitForFunction(() => /^Step 0 of 6\d{4}$/.test(document.querySelector("#position")?.textContent ?? ""), undefined, {
+      timeout: 90_000,
+    });
     const units = Number(await panel.$eval("#graph", (g) => g.dataset.units));
     assert.ok(units > 2 && units < 60, `the graph opens grouped (${units} things drawn for 65,814 values)`);
     assert.match(await panel.textContent("#values-count"), /65,814 values/);
@@ -244,7 +252,9 @@ describe("end to end in a real VS Code", function () {
     // the left end of the curve is the first call
     const box = await panel.locator("svg.loss").boundingBox();
     await panel.locator("svg.loss").click({ position: { x: 2, y: box.height / 2 } });
-    await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 1."), undefined, { timeout: 30_000 });
+    await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 1."), undefined, {
+      timeout: 30_000,
+    });
     assert.match(await panel.textContent("#position"), /^Step 0 of \d+$/);
     await panel.click("#step-over");
     await panel.click("#step-over");
@@ -256,7 +266,10 @@ describe("end to end in a real VS Code", function () {
     await openFile(page, "html-label.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#values tr[data-node-id]");
-    await panel.waitForFunction((text) => [...document.querySelectorAll("#values td.name")].some((td) => td.textContent === text), HTML_LABEL);
+    await panel.waitForFunction(
+      (text) => [...document.querySelectorAll("#values td.name")].some((td) => td.textContent === text),
+      HTML_LABEL,
+    );
     assert.strictEqual(await panel.locator("#values img, #values b").count(), 0, "no element was made from the label");
     const violations = consoleLines.filter((l) => /Content Security Policy|Refused to/.test(l));
     assert.deepStrictEqual(violations, []);

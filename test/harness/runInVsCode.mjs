@@ -32,7 +32,9 @@ const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const say = (s) => console.log(`[runInVsCode] ${s}`);
 
 function usage(msg) {
-  console.error(`[runInVsCode] ${msg}\nusage: node test/harness/runInVsCode.mjs --tests <abs path to mocha entry .js> --workspace <dir> [--untrusted] [--timeout 300] [--extension-development-path <dir>] [--settings <file.json>] [--install-vsix <file.vsix>] [--verbose] [--keep]`);
+  console.error(
+    `[runInVsCode] ${msg}\nusage: node test/harness/runInVsCode.mjs --tests <abs path to mocha entry .js> --workspace <dir> [--untrusted] [--timeout 300] [--extension-development-path <dir>] [--settings <file.json>] [--install-vsix <file.vsix>] [--verbose] [--keep]`,
+  );
   process.exit(2);
 }
 
@@ -105,9 +107,10 @@ const WORKBENCH_NOISE = [
 function printHostLine(type, args) {
   args = Array.isArray(args) ? args : [args];
   if (!opts.verbose && args.length === 1 && typeof args[0] === "string" && WORKBENCH_NOISE.some((re) => re.test(args[0]))) return;
-  const text = typeof args[0] === "string"
-    ? format(...args) // console.log("%s passing", n) style
-    : args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 4, breakLength: 160 }))).join(" ");
+  const text =
+    typeof args[0] === "string"
+      ? format(...args) // console.log("%s passing", n) style
+      : args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 4, breakLength: 160 }))).join(" ");
   // mocha's summary lines, for our closing line
   for (const line of text.split("\n")) {
     let m;
@@ -178,7 +181,9 @@ try {
       if (opts.verbose) console.log(`[code-server] ${line}`);
     },
   });
-  say(`code-server (VS Code 1.100.3) on ${server.baseUrl} after ${elapsed()}${opts.untrusted ? " (workspace trust ON: restricted mode)" : ""}`);
+  say(
+    `code-server (VS Code 1.100.3) on ${server.baseUrl} after ${elapsed()}${opts.untrusted ? " (workspace trust ON: restricted mode)" : ""}`,
+  );
 
   const url = workbenchUrl({ baseUrl: server.baseUrl, workspace, extensionDevelopmentPath, extensionTestsPath: testsPath });
   if (opts.verbose) say(`workbench: ${url}`);

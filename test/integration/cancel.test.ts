@@ -27,7 +27,10 @@ function spinner(pidFile: string): string {
 }
 
 async function pidsOf(pidFile: string): Promise<number[]> {
-  const text = await until("the script's pids", () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8").includes(" ") && fs.readFileSync(pidFile, "utf8"));
+  const text = await until(
+    "the script's pids",
+    () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8").includes(" ") && fs.readFileSync(pidFile, "utf8"),
+  );
   return text.split(" ").map(Number);
 }
 
@@ -57,7 +60,9 @@ async function pidsOf(pidFile: string): Promise<number[]> {
     // the panel closing
     const [worker2, sleep2] = await pidsOf(second);
     const secondRun = nextRun(a);
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith("backpropStepper.graph"));
+    const tab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith("backpropStepper.graph"));
     assert.ok(tab, "the panel is open");
     await vscode.window.tabGroups.close(tab);
     const closed = await secondRun;

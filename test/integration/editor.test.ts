@@ -15,7 +15,10 @@ describe("the editor around a run", () => {
 
   it("runs again on save and the panel gets the new numbers", async () => {
     const a = await api();
-    const uri = await writeScript("resave.ts", 'import { Value } from "backprop-stepper";\nconst w = new Value(1.0, "w");\nconst y = w.mul(3);\ny.backward();\n');
+    const uri = await writeScript(
+      "resave.ts",
+      'import { Value } from "backprop-stepper";\nconst w = new Value(1.0, "w");\nconst y = w.mul(3);\ny.backward();\n',
+    );
     assert.ok((await visualize(uri)).outcome.ok);
     const editor = await openEditor(uri);
 
@@ -46,7 +49,9 @@ describe("the editor around a run", () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       const worst = Math.max(...latencies);
-      console.log(`      command latency while an endless script runs: median ${latencies.sort((x, y) => x - y)[5].toFixed(1)} ms, worst ${worst.toFixed(1)} ms`);
+      console.log(
+        `      command latency while an endless script runs: median ${latencies.sort((x, y) => x - y)[5].toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
+      );
       assert.ok(worst < 200, `a command answered in ${worst.toFixed(0)} ms`);
       const { outcome } = await run;
       assert.ok(!outcome.ok && outcome.error.kind === "timeout", JSON.stringify(outcome));

@@ -9,7 +9,10 @@ async function visualizeScript(name: string, text: string) {
 
 describe("a script that fails", () => {
   it("puts a syntax error in Problems at its line and column", async () => {
-    const { uri, outcome } = await visualizeScript("broken.ts", 'import { Value } from "backprop-stepper";\nconst a = new Value(1);\nconst b = a.mul(;\n');
+    const { uri, outcome } = await visualizeScript(
+      "broken.ts",
+      'import { Value } from "backprop-stepper";\nconst a = new Value(1);\nconst b = a.mul(;\n',
+    );
     assert.ok(!outcome.ok && outcome.error.kind === "syntax");
     const diagnostics = await until("a diagnostic", () => {
       const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === "Backprop Stepper");

@@ -9,7 +9,12 @@ describe("Visualize Backprop", () => {
     assert.ok(outcome.ok, `the run succeeded: ${JSON.stringify(outcome)}`);
     const trace = outcome.result.trace!;
     const byLabel = new Map(trace.nodes.map((n) => [n.label, n]));
-    for (const [label, grad] of [["x1", -1.5], ["w1", 1], ["x2", 0.5], ["w2", 0]] as const) {
+    for (const [label, grad] of [
+      ["x1", -1.5],
+      ["w1", 1],
+      ["x2", 0.5],
+      ["w2", 0],
+    ] as const) {
       assert.ok(Math.abs(byLabel.get(label)!.grad - grad) < 1e-9, `${label}.grad = ${byLabel.get(label)!.grad}, expected ${grad}`);
     }
     assert.strictEqual(trace.steps.length, 5, "one step per node with children: o, n, sum, x1*w1, x2*w2");

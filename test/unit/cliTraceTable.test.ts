@@ -5,12 +5,21 @@ import { Value, setRecording } from "../../src/engine";
 import { NAME_MAX, formatNumber, formatTraceTable } from "../../src/cli/traceTable";
 import { traceOf } from "./traceOf";
 
-
 describe("formatNumber", () => {
   const cases: [number, string][] = [
-    [0, "0"], [1, "1"], [-2.5, "-2.5"], [1 / 3, "0.333333"], [0.1 + 0.2, "0.3"], [123456.7, "123457"],
-    [1e-7, "1e-7"], [-1.5e-5, "-1.5e-5"], [2.5e9, "2.5e+9"], [123456789, "1.23457e+8"],
-    [NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"],
+    [0, "0"],
+    [1, "1"],
+    [-2.5, "-2.5"],
+    [1 / 3, "0.333333"],
+    [0.1 + 0.2, "0.3"],
+    [123456.7, "123457"],
+    [1e-7, "1e-7"],
+    [-1.5e-5, "-1.5e-5"],
+    [2.5e9, "2.5e+9"],
+    [123456789, "1.23457e+8"],
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+    [-Infinity, "-Infinity"],
   ];
   for (const [x, s] of cases) it(`${x} -> ${s}`, () => assert.equal(formatNumber(x), s));
 });
@@ -67,6 +76,7 @@ describe("odd labels in the terminal table", () => {
     const a = new Value(2, "\u001b]0;pwned\u0007");
     const b = new Value(3, "tab\there\nnext");
     const table = formatTraceTable(traceOf(a.mul(b)));
+    // eslint-disable-next-line no-control-regex -- the check is for raw control characters
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(table), "no raw control character");
     assert.ok(table.includes("\\x1b]0;pwned\\x07#"));
     assert.ok(table.includes("tab\\there\\nnext#"));
@@ -82,7 +92,18 @@ describe("odd labels in the terminal table", () => {
   it("labels that are not strings become text, never a crash", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const odd: unknown[] = [cyclic, 12n, () => 1, Symbol("s"), { toString: () => { throw new Error("no"); } }, undefined];
+    const odd: unknown[] = [
+      cyclic,
+      12n,
+      () => 1,
+      Symbol("s"),
+      {
+        toString: () => {
+          throw new Error("no");
+        },
+      },
+      undefined,
+    ];
     const vs = odd.map((label, i) => {
       const v = new Value(i + 1);
       (v as unknown as { label: unknown }).label = label;

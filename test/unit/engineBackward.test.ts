@@ -41,7 +41,10 @@ describe("topoOrder", () => {
     const y = new Value(2, "y");
     const s = x.add(y);
     const t = s.mul(x);
-    assert.deepEqual(topoOrder(t).map((v) => v.label || v.op), ["x", "y", "+", "*"]);
+    assert.deepEqual(
+      topoOrder(t).map((v) => v.label || v.op),
+      ["x", "y", "+", "*"],
+    );
   });
 
   it("sorts a graph again after it grew", () => {
@@ -71,7 +74,8 @@ describe("backward", () => {
     const first = [a, b, c, d, e].map((v) => v.grad);
     e.backward();
     const second = [a, b, c, d, e].map((v) => v.grad);
-    for (let i = 0; i < first.length; i++) assert.ok(Math.abs(second[i] - 2 * first[i]) <= 1e-12 * Math.abs(first[i]), `${i}: ${second[i]} vs 2·${first[i]}`);
+    for (let i = 0; i < first.length; i++)
+      assert.ok(Math.abs(second[i] - 2 * first[i]) <= 1e-12 * Math.abs(first[i]), `${i}: ${second[i]} vs 2·${first[i]}`);
   });
 
   it("doubles bit-for-bit when the numbers are exact (dyadic)", () => {
@@ -91,7 +95,10 @@ describe("backward", () => {
       d.backward();
       d.backward();
     });
-    assert.deepEqual(calls.map((c) => c.accumulated), [false, true]);
+    assert.deepEqual(
+      calls.map((c) => c.accumulated),
+      [false, true],
+    );
     assert.equal(calls[1].index, calls[0].index + 1);
   });
 
@@ -141,13 +148,17 @@ describe("manualGrad", () => {
     const [call] = listen(() => y.backward());
     assert.deepEqual([a.grad, b.grad], [8, 4]);
     assert.equal(y.children[2].data, 4);
-    assert.deepEqual(call.steps, [{
-      node: y.id, upstream: 1, updates: [
-        { child: a.id, local: 8, before: 0, after: 8 },
-        { child: b.id, local: 4, before: 0, after: 4 },
-        { child: y.children[2].id, local: 2, before: 0, after: 2 },
-      ],
-    }]);
+    assert.deepEqual(call.steps, [
+      {
+        node: y.id,
+        upstream: 1,
+        updates: [
+          { child: a.id, local: 8, before: 0, after: 8 },
+          { child: b.id, local: 4, before: 0, after: 4 },
+          { child: y.children[2].id, local: 2, before: 0, after: 2 },
+        ],
+      },
+    ]);
   });
 
   it("refuses a locals list that does not match the children", () => {

@@ -20,22 +20,163 @@ interface OpCase {
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 const cases: OpCase[] = [
-  { op: "add", name: "+", binary: true, f: (a, b) => a + b, build: (a, b) => a.add(b), points: [[1.5, -2.25], [0, 3]] },
-  { op: "sub", name: "-", binary: true, f: (a, b) => a - b, build: (a, b) => a.sub(b), points: [[1.5, -2.25], [-4, 0.5]] },
-  { op: "mul", name: "*", binary: true, f: (a, b) => a * b, build: (a, b) => a.mul(b), points: [[1.5, -2.25], [0.1, 7]] },
-  { op: "div", name: "/", binary: true, f: (a, b) => a / b, build: (a, b) => a.div(b), points: [[1.5, -2.25], [3, 0.4]] },
+  {
+    op: "add",
+    name: "+",
+    binary: true,
+    f: (a, b) => a + b,
+    build: (a, b) => a.add(b),
+    points: [
+      [1.5, -2.25],
+      [0, 3],
+    ],
+  },
+  {
+    op: "sub",
+    name: "-",
+    binary: true,
+    f: (a, b) => a - b,
+    build: (a, b) => a.sub(b),
+    points: [
+      [1.5, -2.25],
+      [-4, 0.5],
+    ],
+  },
+  {
+    op: "mul",
+    name: "*",
+    binary: true,
+    f: (a, b) => a * b,
+    build: (a, b) => a.mul(b),
+    points: [
+      [1.5, -2.25],
+      [0.1, 7],
+    ],
+  },
+  {
+    op: "div",
+    name: "/",
+    binary: true,
+    f: (a, b) => a / b,
+    build: (a, b) => a.div(b),
+    points: [
+      [1.5, -2.25],
+      [3, 0.4],
+    ],
+  },
   { op: "rsub", name: "-", binary: true, f: (a, b) => b - a, build: (a, b) => a.rsub(b), points: [[1.5, -2.25]] },
   { op: "rdiv", name: "/", binary: true, f: (a, b) => b / a, build: (a, b) => a.rdiv(b), points: [[1.5, -2.25]] },
-  { op: "pow 2", name: "**2", binary: false, f: (a) => a ** 2, build: (a) => a.pow(2), points: [[-1.3, 0], [2, 0]] },
-  { op: "pow 3", name: "**3", binary: false, f: (a) => a ** 3, build: (a) => a.pow(3), points: [[0.9, 0], [-2, 0]] },
-  { op: "pow -1", name: "**-1", binary: false, f: (a) => a ** -1, build: (a) => a.pow(-1), points: [[2.5, 0], [-0.5, 0]] },
-  { op: "pow 0.5", name: "**0.5", binary: false, f: (a) => a ** 0.5, build: (a) => a.pow(0.5), points: [[2, 0], [0.3, 0]] },
-  { op: "neg", name: "neg", binary: false, f: (a) => -a, build: (a) => a.neg(), points: [[0.3, 0], [-7, 0]] },
-  { op: "exp", name: "exp", binary: false, f: (a) => Math.exp(a), build: (a) => a.exp(), points: [[1.25, 0], [-3, 0]] },
-  { op: "log", name: "log", binary: false, f: (a) => Math.log(a), build: (a) => a.log(), points: [[0.4, 0], [12, 0]] },
-  { op: "tanh", name: "tanh", binary: false, f: (a) => Math.tanh(a), build: (a) => a.tanh(), points: [[0.88, 0], [-2, 0]] },
-  { op: "relu", name: "relu", binary: false, f: (a) => Math.max(0, a), build: (a) => a.relu(), points: [[2.5, 0], [-1.5, 0]] },
-  { op: "sigmoid", name: "sigmoid", binary: false, f: sig, build: (a) => a.sigmoid(), points: [[0.5, 0], [-4, 0], [20, 0]] },
+  {
+    op: "pow 2",
+    name: "**2",
+    binary: false,
+    f: (a) => a ** 2,
+    build: (a) => a.pow(2),
+    points: [
+      [-1.3, 0],
+      [2, 0],
+    ],
+  },
+  {
+    op: "pow 3",
+    name: "**3",
+    binary: false,
+    f: (a) => a ** 3,
+    build: (a) => a.pow(3),
+    points: [
+      [0.9, 0],
+      [-2, 0],
+    ],
+  },
+  {
+    op: "pow -1",
+    name: "**-1",
+    binary: false,
+    f: (a) => a ** -1,
+    build: (a) => a.pow(-1),
+    points: [
+      [2.5, 0],
+      [-0.5, 0],
+    ],
+  },
+  {
+    op: "pow 0.5",
+    name: "**0.5",
+    binary: false,
+    f: (a) => a ** 0.5,
+    build: (a) => a.pow(0.5),
+    points: [
+      [2, 0],
+      [0.3, 0],
+    ],
+  },
+  {
+    op: "neg",
+    name: "neg",
+    binary: false,
+    f: (a) => -a,
+    build: (a) => a.neg(),
+    points: [
+      [0.3, 0],
+      [-7, 0],
+    ],
+  },
+  {
+    op: "exp",
+    name: "exp",
+    binary: false,
+    f: (a) => Math.exp(a),
+    build: (a) => a.exp(),
+    points: [
+      [1.25, 0],
+      [-3, 0],
+    ],
+  },
+  {
+    op: "log",
+    name: "log",
+    binary: false,
+    f: (a) => Math.log(a),
+    build: (a) => a.log(),
+    points: [
+      [0.4, 0],
+      [12, 0],
+    ],
+  },
+  {
+    op: "tanh",
+    name: "tanh",
+    binary: false,
+    f: (a) => Math.tanh(a),
+    build: (a) => a.tanh(),
+    points: [
+      [0.88, 0],
+      [-2, 0],
+    ],
+  },
+  {
+    op: "relu",
+    name: "relu",
+    binary: false,
+    f: (a) => Math.max(0, a),
+    build: (a) => a.relu(),
+    points: [
+      [2.5, 0],
+      [-1.5, 0],
+    ],
+  },
+  {
+    op: "sigmoid",
+    name: "sigmoid",
+    binary: false,
+    f: sig,
+    build: (a) => a.sigmoid(),
+    points: [
+      [0.5, 0],
+      [-4, 0],
+      [20, 0],
+    ],
+  },
 ];
 
 /** central difference of f in its i-th argument */

@@ -27,18 +27,41 @@ export function runProgram(expr: Program): { regs: Map<string, Value>; root: Val
     const b = y === undefined ? 0 : val(y);
     let v: Value;
     switch (op) {
-      case "add": v = a.add(b); break;
-      case "sub": v = a.sub(b); break;
-      case "mul": v = a.mul(b); break;
-      case "div": v = a.div(b); break;
-      case "pow": v = a.pow(b as number); break;
-      case "neg": v = a.neg(); break;
-      case "exp": v = a.exp(); break;
-      case "log": v = a.log(); break;
-      case "tanh": v = a.tanh(); break;
-      case "relu": v = a.relu(); break;
-      case "sigmoid": v = a.sigmoid(); break;
-      default: throw new Error(`${expr.name}: unknown op ${op}`);
+      case "add":
+        v = a.add(b);
+        break;
+      case "sub":
+        v = a.sub(b);
+        break;
+      case "mul":
+        v = a.mul(b);
+        break;
+      case "div":
+        v = a.div(b);
+        break;
+      case "pow":
+        v = a.pow(b as number);
+        break;
+      case "neg":
+        v = a.neg();
+        break;
+      case "exp":
+        v = a.exp();
+        break;
+      case "log":
+        v = a.log();
+        break;
+      case "tanh":
+        v = a.tanh();
+        break;
+      case "relu":
+        v = a.relu();
+        break;
+      case "sigmoid":
+        v = a.sigmoid();
+        break;
+      default:
+        throw new Error(`${expr.name}: unknown op ${op}`);
     }
     v.label = out;
     regs.set(out, v);
@@ -50,6 +73,7 @@ export function runProgram(expr: Program): { regs: Map<string, Value>; root: Val
 
 /** equal within rel relative error (non-finite numbers must match exactly) */
 export function close(actual: number, expected: number, rel = 1e-9, abs = 1e-12): boolean {
-  if (!Number.isFinite(expected) || !Number.isFinite(actual)) return Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected));
+  if (!Number.isFinite(expected) || !Number.isFinite(actual))
+    return Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected));
   return Math.abs(actual - expected) <= Math.max(rel * Math.max(Math.abs(actual), Math.abs(expected)), abs);
 }

@@ -184,7 +184,10 @@ const CHECKS: { file: string; mode: Mode; what: string; check: (r: Run) => void 
       assert.ok(last < 0.15, `final loss ${last} < 0.15`);
       assert.ok(last < losses[0] / 5, `the loss fell from ${losses[0]} to ${last}`);
       close(rootOf(trace!).data, last, "the drawn call is the last step's loss", 1e-3);
-      const preds = out.match(/predictions: (.*) \(targets/)![1].split(", ").map(Number);
+      const preds = out
+        .match(/predictions: (.*) \(targets/)![1]
+        .split(", ")
+        .map(Number);
       const ys = [1, -1, -1, 1];
       preds.forEach((p, i) => assert.ok(Math.abs(p - ys[i]) < 0.5, `prediction ${p} for target ${ys[i]}`));
     },
@@ -196,7 +199,10 @@ const CHECKS: { file: string; mode: Mode; what: string; check: (r: Run) => void 
     check: ({ trace, out }) => {
       const losses = numbers(out, new RegExp(`loss ${NUM}`));
       assert.ok(losses[losses.length - 1] < losses[0] / 10, `the loss fell: ${losses.join(", ")}`);
-      const preds = out.match(/predictions for .*: (.*)$/m)![1].split(", ").map(Number);
+      const preds = out
+        .match(/predictions for .*: (.*)$/m)![1]
+        .split(", ")
+        .map(Number);
       const ys = [0, 1, 1, 0];
       assert.strictEqual(preds.length, 4);
       preds.forEach((p, i) => assert.ok(Math.abs(p - ys[i]) < 0.1, `prediction ${p} for target ${ys[i]}`));
@@ -212,7 +218,11 @@ const CHECKS: { file: string; mode: Mode; what: string; check: (r: Run) => void 
     check: ({ out }) => {
       const epochs = numbers(out, /^epoch (\d+):/m);
       assert.ok(epochs.length >= 5, "several epochs");
-      assert.deepStrictEqual(epochs, epochs.map((_, i) => i + 1), "one line per epoch");
+      assert.deepStrictEqual(
+        epochs,
+        epochs.map((_, i) => i + 1),
+        "one line per epoch",
+      );
       const accuracy = numbers(out, new RegExp(`accuracy ${NUM}%`));
       assert.strictEqual(accuracy.length, epochs.length);
       const last = accuracy[accuracy.length - 1];
@@ -269,7 +279,10 @@ describe("examples through the cli", function () {
   });
 
   it("every example in examples/ has a check here", () => {
-    const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".ts")).sort();
+    const files = fs
+      .readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith(".ts"))
+      .sort();
     assert.deepStrictEqual(files, CHECKS.map((c) => c.file).sort());
   });
 

@@ -6,8 +6,16 @@ import { MLP, Value, gradCheck, manualGrad, mse, softmaxCrossEntropy } from "../
 describe("gradCheck", () => {
   it("agrees with backward on an MLP with mse (rel err < 1e-6)", () => {
     const m = new MLP(3, [4, 4, 1], { seed: 3 });
-    const X = [[0.5, -1, 2], [1, 0.2, -0.3], [-0.7, 0.1, 0.9], [0.3, 0.3, -1]];
-    const loss = mse(X.map((x) => m.forward(x)), [1, -1, 0.5, 0]);
+    const X = [
+      [0.5, -1, 2],
+      [1, 0.2, -0.3],
+      [-0.7, 0.1, 0.9],
+      [0.3, 0.3, -1],
+    ];
+    const loss = mse(
+      X.map((x) => m.forward(x)),
+      [1, -1, 0.5, 0],
+    );
     const entries = gradCheck(loss);
     const params = new Set(m.parameters().map((p) => p.id));
     assert.equal(entries.filter((e) => params.has(e.id)).length, params.size);
@@ -35,7 +43,10 @@ describe("gradCheck", () => {
     const ea = entries.find((e) => e.id === a.id)!;
     assert.ok(Math.abs(ea.analytic - (-2 + (1 - Math.tanh(1.5) ** 2))) < 1e-15);
     assert.equal(entries.find((e) => e.id === b.id)!.analytic, 1.5);
-    assert.deepEqual(entries.map((e) => e.label), ["a", "b"]);
+    assert.deepEqual(
+      entries.map((e) => e.label),
+      ["a", "b"],
+    );
   });
 
   it("checks a hand-written op through its forward formula, and catches a wrong local", () => {

@@ -67,7 +67,11 @@ const scenes: Scene[] = [
 function check(view: View, p: Placement, label: string): void {
   assert.strictEqual(p.units.length, view.units.length, `${label}: a rect per unit`);
   for (const r of p.units) assert.ok(r && Number.isFinite(r.x + r.y + r.w + r.h), `${label}: finite rect`);
-  assert.deepStrictEqual([...p.frames.keys()].sort((a, b) => a - b), view.open.slice().sort((a, b) => a - b), `${label}: a frame per open box`);
+  assert.deepStrictEqual(
+    [...p.frames.keys()].sort((a, b) => a - b),
+    view.open.slice().sort((a, b) => a - b),
+    `${label}: a frame per open box`,
+  );
 
   // no two units overlap
   for (let i = 0; i < p.units.length; i++)
@@ -78,11 +82,15 @@ function check(view: View, p: Placement, label: string): void {
     for (const k of openChain(view, u.container)) assert.ok(inside(p.units[i], p.frames.get(k)!), `${label}: unit ${i} outside frame ${k}`);
   });
   // a frame lies within the frames around it
-  for (const k of view.open) for (const outer of openChain(view, view.openIn.get(k)!)) assert.ok(inside(p.frames.get(k)!, p.frames.get(outer)!), `${label}: frame ${k} outside ${outer}`);
+  for (const k of view.open)
+    for (const outer of openChain(view, view.openIn.get(k)!))
+      assert.ok(inside(p.frames.get(k)!, p.frames.get(outer)!), `${label}: frame ${k} outside ${outer}`);
 
   // sibling frames don't overlap, nor does a frame overlap a unit of the same container
   for (const a of view.open) {
-    for (const b of view.open) if (a < b && view.openIn.get(a) === view.openIn.get(b)) assert.ok(!overlap(p.frames.get(a)!, p.frames.get(b)!), `${label}: frames ${a} and ${b} overlap`);
+    for (const b of view.open)
+      if (a < b && view.openIn.get(a) === view.openIn.get(b))
+        assert.ok(!overlap(p.frames.get(a)!, p.frames.get(b)!), `${label}: frames ${a} and ${b} overlap`);
     view.units.forEach((u, i) => {
       if (u.container === view.openIn.get(a)) assert.ok(!overlap(p.frames.get(a)!, p.units[i]), `${label}: frame ${a} overlaps unit ${i}`);
     });
@@ -109,11 +117,15 @@ describe("groupLayout", () => {
 
   const flows: { name: string; make: () => Trace; expand: (t: GroupTree) => Set<number> }[] = [
     { name: "a simple chain", make: chainTrace, expand: nothing },
-    { name: "a plain expression with a value used twice", make: () => {
-      const a = new Value(2, "a");
-      const b = new Value(-3, "b");
-      return traceOf(a.mul(b).add(a).tanh());
-    }, expand: nothing },
+    {
+      name: "a plain expression with a value used twice",
+      make: () => {
+        const a = new Value(2, "a");
+        const b = new Value(-3, "b");
+        return traceOf(a.mul(b).add(a).tanh());
+      },
+      expand: nothing,
+    },
     { name: "an open neuron", make: neuronTrace, expand: all },
   ];
   for (const f of flows) {

@@ -122,8 +122,16 @@ describe("groupTree", () => {
       assert.strictEqual(s.name, `MLP · sample ×${c.samples}`);
       assert.strictEqual(s.parent, 0);
       assert.ok(tree.boxes[0].boxes.includes(s.key));
-      assert.deepStrictEqual(s.boxes.slice().sort((a, b) => a - b), calls.map((b) => b.key).sort((a, b) => a - b), "its members are the sample boxes");
-      assert.deepStrictEqual(s.boxes.map((k) => tree.boxes[k].sample), [1, 2, 3, 4, 5, 6], "in sample order");
+      assert.deepStrictEqual(
+        s.boxes.slice().sort((a, b) => a - b),
+        calls.map((b) => b.key).sort((a, b) => a - b),
+        "its members are the sample boxes",
+      );
+      assert.deepStrictEqual(
+        s.boxes.map((k) => tree.boxes[k].sample),
+        [1, 2, 3, 4, 5, 6],
+        "in sample order",
+      );
       for (const k of s.boxes) {
         assert.strictEqual(tree.boxes[k].parent, s.key);
         assert.ok(!tree.boxes[0].boxes.includes(k), "a member is no longer a child of the root");
@@ -157,7 +165,10 @@ describe("groupTree", () => {
           Array.from({ length: c.count }, (_, i) => `${c.stem} ${i + 1}`),
         );
         for (const m of members) assert.strictEqual(m.parent, series[0].key);
-        assert.strictEqual(series[0].size, members.reduce((s, b) => s + b.size, 0));
+        assert.strictEqual(
+          series[0].size,
+          members.reduce((s, b) => s + b.size, 0),
+        );
       } else {
         assert.strictEqual(series.length, 0, `${c.parentName}: no series`);
         assert.strictEqual(loose.length, c.count);
@@ -195,7 +206,10 @@ describe("groupTree", () => {
     for (const p of params) assert.strictEqual(tree.boxes[tree.boxOf.get(p.id)!].kind, "neuron", p.label);
   });
 
-  for (const [name, make] of [["xor", xorTrace], ["hinge", hingeTrace]] as const) {
+  for (const [name, make] of [
+    ["xor", xorTrace],
+    ["hinge", hingeTrace],
+  ] as const) {
     it(`a module called many times keeps its parameters in a "params" box (${name})`, () => {
       const t = make();
       const tree = groupTree(t);
@@ -208,7 +222,10 @@ describe("groupTree", () => {
         for (const k of ancestors(tree, box.key)) assert.ok(["params", "root"].includes(tree.boxes[k].kind));
       }
       const top = tree.boxes.filter((b) => b.kind === "params" && b.parent === 0);
-      assert.deepStrictEqual(top.map((b) => b.name), ["MLP parameters"]);
+      assert.deepStrictEqual(
+        top.map((b) => b.name),
+        ["MLP parameters"],
+      );
       for (const b of tree.boxes.filter((b) => b.kind === "params")) assert.strictEqual(b.sample, undefined);
       // and no call box holds a parameter
       for (const b of tree.boxes.filter((b) => b.kind !== "params")) for (const id of b.values) assert.ok(!isParam(t, id));

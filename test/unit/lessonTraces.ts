@@ -7,15 +7,32 @@ import { traceOf } from "./traceOf";
 export function xorTrace(): Trace {
   const m = new MLP(2, [4, 1], { seed: 1 });
   const d = xor();
-  return traceOf(mse(d.X.map((x) => m.forward(x)[0]), d.y));
+  return traceOf(
+    mse(
+      d.X.map((x) => m.forward(x)[0]),
+      d.y,
+    ),
+  );
 }
 
 /** MLP(2,[3,1]) on 6 samples, hinge loss: the samples and the terms fold into series */
 export function hingeTrace(): Trace {
   const m = new MLP(2, [3, 1], { seed: 2 });
-  const X = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 1], [1, 2]];
+  const X = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+    [2, 1],
+    [1, 2],
+  ];
   const y = [1, -1, -1, 1, 1, -1];
-  return traceOf(hingeLoss(X.map((x) => m.forward(x)[0]), y));
+  return traceOf(
+    hingeLoss(
+      X.map((x) => m.forward(x)[0]),
+      y,
+    ),
+  );
 }
 
 /** one Neuron called once: its weights are drawn inside its call */

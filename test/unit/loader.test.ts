@@ -15,7 +15,13 @@ async function run(name: string, body: string): Promise<{ outcome: RunOutcome; f
   const file = path.join(dir, name);
   fs.writeFileSync(file, body);
   const console: ConsoleMessage[] = [];
-  const outcome = await runScript(file, { timeoutSeconds: 10, memoryMb: 512, maxNodes: 1000, workerPath: WORKER, onConsole: (m) => console.push(m) });
+  const outcome = await runScript(file, {
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    maxNodes: 1000,
+    workerPath: WORKER,
+    onConsole: (m) => console.push(m),
+  });
   return { outcome, file, out: console.map((c) => c.text).join("") };
 }
 
@@ -53,7 +59,7 @@ describe("script loader", function () {
     assert.strictEqual(ok.out, "6\n");
     assert.deepStrictEqual(ok.outcome.result.trace!.nodes.find((n) => n.label === "a")!.loc, { line: 3, column: 11 });
 
-    const bad = await run("awaitThrows.ts", "await Promise.resolve();\nconst n: number = 1;\nif (n) throw new Error(\"after await\");\n");
+    const bad = await run("awaitThrows.ts", 'await Promise.resolve();\nconst n: number = 1;\nif (n) throw new Error("after await");\n');
     const e = failure(bad.outcome);
     assert.strictEqual(e.message, "Error: after await");
     assert.deepStrictEqual(e.pos, { file: bad.file, line: 3, column: 14 });
@@ -86,7 +92,10 @@ describe("script loader", function () {
   });
 
   it("keeps a throw's column exact after type annotations on its line", async () => {
-    const { outcome, file } = await run("columns.ts", "const f = (x: number, y: Array<string>): number => { throw new Error(`x${x}${y}`); };\nf(1, []);\n");
+    const { outcome, file } = await run(
+      "columns.ts",
+      "const f = (x: number, y: Array<string>): number => { throw new Error(`x${x}${y}`); };\nf(1, []);\n",
+    );
     const e = failure(outcome);
     assert.deepStrictEqual(e.pos, { file, line: 1, column: 60 });
   });

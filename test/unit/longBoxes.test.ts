@@ -66,7 +66,12 @@ describe("long boxes", () => {
     for (const id of box.values) assert.ok(shown.has(id), `value ${id} of the sum is shown by a value or a run`);
     // (the 60 parameters sit in the whole graph's box, which is long too and folds on its own)
     const folded = runs.reduce((s, u) => s + (u.kind === "run" && u.container === box.key ? u.ids.length : 0), 0);
-    assert.strictEqual(folded, box.values.length - 2 * RUN_PAGE - (box.outputs.some((o) => box.values.indexOf(o) >= RUN_PAGE && box.values.indexOf(o) < box.values.length - RUN_PAGE) ? 1 : 0));
+    assert.strictEqual(
+      folded,
+      box.values.length -
+        2 * RUN_PAGE -
+        (box.outputs.some((o) => box.values.indexOf(o) >= RUN_PAGE && box.values.indexOf(o) < box.values.length - RUN_PAGE) ? 1 : 0),
+    );
     // a run's edges are bundled: no edge names a value inside a run as its own end
     for (const e of view.edges) if (e.parent !== undefined) assert.notStrictEqual(view.units[e.to].kind, "run");
 
@@ -105,8 +110,18 @@ describe("long boxes", () => {
 
   it("a box the step opened closes once the step has left the box around it", () => {
     const m = new MLP(2, [3, 1], { seed: 2 });
-    const X = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 1], [1, 2]];
-    const loss = hingeLoss(X.map((x) => m.forward(x)[0]), [1, -1, -1, 1, 1, -1]).add(l2(m.parameters(), 1e-3));
+    const X = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 1],
+      [1, 2],
+    ];
+    const loss = hingeLoss(
+      X.map((x) => m.forward(x)[0]),
+      [1, -1, -1, 1, 1, -1],
+    ).add(l2(m.parameters(), 1e-3));
     const trace = traceOf(loss);
     const s = new Session(resultOf(trace), trace);
     const top = (k: number) => {
@@ -118,8 +133,10 @@ describe("long boxes", () => {
       const forced = s.forced();
       const holding = new Set(s.holding());
       const tops = new Set([...holding].map(top));
-      for (const u of s.stepper.current!.updates) for (const b of s.holding(u.child)) if (s.tree.boxes[s.tree.boxOf.get(u.child) ?? 0].kind !== "params") tops.add(top(b));
-      for (const b of forced) assert.ok(tops.has(top(b)), `step ${k + 1}: box ${s.tree.boxes[b].name} is open only under a top box the step is in`);
+      for (const u of s.stepper.current!.updates)
+        for (const b of s.holding(u.child)) if (s.tree.boxes[s.tree.boxOf.get(u.child) ?? 0].kind !== "params") tops.add(top(b));
+      for (const b of forced)
+        assert.ok(tops.has(top(b)), `step ${k + 1}: box ${s.tree.boxes[b].name} is open only under a top box the step is in`);
     }
   });
 });

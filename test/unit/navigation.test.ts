@@ -121,14 +121,17 @@ function smallTrace(): Trace {
   return traceOf(mse([m.forward([0.5, -1])[0]], [1]));
 }
 
-
 /** how many things a view with these boxes open draws (ghosts aside), as openToFit counts them */
 function drawn(trace: Trace, tree: GroupTree, expanded: Set<number>): number {
   return project(trace, tree, expanded, new Set()).units.filter((u) => !(u.kind === "value" && u.ghost)).length;
 }
 
 describe("session", () => {
-  for (const [name, make] of [["xor", xorTrace], ["hinge", hingeTrace], ["neuron", neuronTrace]] as const) {
+  for (const [name, make] of [
+    ["xor", xorTrace],
+    ["hinge", hingeTrace],
+    ["neuron", neuronTrace],
+  ] as const) {
     it(`${name}: a step's chain is the path of its node`, () => {
       const trace = make();
       const s = new Session(resultOf(trace), trace);
@@ -218,7 +221,10 @@ describe("openToFit", () => {
       const s = new Session(resultOf(trace), trace);
       const expanded = new Set<number>();
       openToFit(s.tree, expanded, () => true, OPEN_BUDGET);
-      assert.deepStrictEqual([...expanded].sort((a, b) => a - b), s.tree.boxes.slice(1).map((b) => b.key));
+      assert.deepStrictEqual(
+        [...expanded].sort((a, b) => a - b),
+        s.tree.boxes.slice(1).map((b) => b.key),
+      );
       assert.strictEqual(drawn(trace, s.tree, expanded), trace.nodes.length);
     });
 
@@ -244,7 +250,10 @@ describe("openToFit", () => {
   });
 
   const budgets = [3, 6, 10, 25, OPEN_BUDGET, 200];
-  for (const [name, make] of [["xor", xorTrace], ["hinge", hingeTrace]] as const) {
+  for (const [name, make] of [
+    ["xor", xorTrace],
+    ["hinge", hingeTrace],
+  ] as const) {
     for (const budget of budgets) {
       it(`${name}, budget ${budget}: what is drawn stays within budget, opened from the top down`, () => {
         const trace = make();

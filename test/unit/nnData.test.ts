@@ -8,14 +8,20 @@ describe("datasets", () => {
     const { X, y, classes } = iris();
     assert.equal(X.length, 150);
     assert.ok(X.every((r) => r.length === 4));
-    assert.deepEqual([0, 1, 2].map((c) => y.filter((v) => v === c).length), [50, 50, 50]);
+    assert.deepEqual(
+      [0, 1, 2].map((c) => y.filter((v) => v === c).length),
+      [50, 50, 50],
+    );
     assert.deepEqual(classes, ["setosa", "versicolor", "virginica"]);
     const means = [0, 1, 2, 3].map((j) => X.reduce((s, r) => s + r[j], 0) / 150);
     const want = [5.843, 3.057, 3.758, 1.199];
     means.forEach((m, j) => assert.ok(Math.abs(m - want[j]) < 5e-4, `column ${j}: ${m}`));
     // per-class petal length means of fisher's table
     const petal = [0, 1, 2].map((c) => X.filter((_, i) => y[i] === c).reduce((s, r) => s + r[2], 0) / 50);
-    assert.deepEqual(petal.map((m) => Math.round(m * 1000) / 1000), [1.462, 4.26, 5.552]);
+    assert.deepEqual(
+      petal.map((m) => Math.round(m * 1000) / 1000),
+      [1.462, 4.26, 5.552],
+    );
     assert.deepEqual(X[0], [5.1, 3.5, 1.4, 0.2]);
     assert.deepEqual(X[149], [5.9, 3.0, 5.1, 1.8]);
     X[0][0] = 99;
@@ -24,7 +30,10 @@ describe("datasets", () => {
 
   it("xor", () => {
     const { X, y } = xor();
-    assert.deepEqual(X.map(([a, b]) => a ^ b), y);
+    assert.deepEqual(
+      X.map(([a, b]) => a ^ b),
+      y,
+    );
   });
 
   it("twoMoons: balanced, seeded, on the two half circles", () => {
@@ -51,7 +60,10 @@ describe("Random", () => {
     const a = rng(1);
     const b = new Random(1);
     const xs = Array.from({ length: 1000 }, () => a.next());
-    assert.deepEqual(xs.slice(0, 5), Array.from({ length: 5 }, () => b.next()));
+    assert.deepEqual(
+      xs.slice(0, 5),
+      Array.from({ length: 5 }, () => b.next()),
+    );
     assert.ok(xs.every((x) => x >= 0 && x < 1));
     const m = xs.reduce((s, x) => s + x, 0) / xs.length;
     assert.ok(Math.abs(m - 0.5) < 0.03);

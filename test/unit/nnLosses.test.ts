@@ -1,7 +1,20 @@
 // losses and optimizers against hand-derived numbers and pytorch's (float64) numbers.
 
 import { strict as assert } from "node:assert";
-import { Adam, SGD, Value, binaryCrossEntropy, hingeLoss, l2, mse, softmax, softmaxCrossEntropy, sum, mean, argmax } from "../../src/engine";
+import {
+  Adam,
+  SGD,
+  Value,
+  binaryCrossEntropy,
+  hingeLoss,
+  l2,
+  mse,
+  softmax,
+  softmaxCrossEntropy,
+  sum,
+  mean,
+  argmax,
+} from "../../src/engine";
 import { close } from "./engineProgram";
 
 const values = (xs: number[], label = "p") => xs.map((x, i) => new Value(x, `${label}${i}`));
@@ -12,7 +25,10 @@ describe("losses", () => {
     const loss = mse(p, [1, -1, 0]);
     assert.equal(loss.data, (0.25 + 0 + 4) / 3);
     loss.backward();
-    assert.deepEqual(p.map((v) => v.grad), [(2 * -0.5) / 3, 0, (2 * 2) / 3]);
+    assert.deepEqual(
+      p.map((v) => v.grad),
+      [(2 * -0.5) / 3, 0, (2 * 2) / 3],
+    );
   });
 
   it("mse takes forward()'s arrays as they come", () => {
@@ -26,7 +42,10 @@ describe("losses", () => {
     const loss = hingeLoss(s, [1, -1, -1]);
     assert.ok(close(loss.data, (0.6 + 0 + 4) / 3, 1e-15));
     loss.backward();
-    assert.deepEqual(s.map((v) => v.grad), [-1 / 3, 0, 1 / 3]);
+    assert.deepEqual(
+      s.map((v) => v.grad),
+      [-1 / 3, 0, 1 / 3],
+    );
   });
 
   it("binaryCrossEntropy on probabilities matches pytorch", () => {
@@ -60,7 +79,13 @@ describe("losses", () => {
 
   it("softmax sums to one", () => {
     const s = softmax(values([0.5, 3, -1]));
-    assert.ok(close(s.reduce((a, v) => a + v.data, 0), 1, 1e-15));
+    assert.ok(
+      close(
+        s.reduce((a, v) => a + v.data, 0),
+        1,
+        1e-15,
+      ),
+    );
   });
 
   it("l2, sum, mean, argmax", () => {
@@ -68,7 +93,10 @@ describe("losses", () => {
     const r = l2(p, 0.5);
     assert.equal(r.data, 2.5);
     r.backward();
-    assert.deepEqual(p.map((v) => v.grad), [1, -2]);
+    assert.deepEqual(
+      p.map((v) => v.grad),
+      [1, -2],
+    );
     assert.equal(sum([1, 2, new Value(3)]).data, 6);
     assert.equal(sum([]).data, 0);
     assert.equal(mean([1, 2, 6]).data, 3);
@@ -82,7 +110,10 @@ describe("optimizers", () => {
     const ps = values([0.5, -1.5]);
     const opt = make(ps);
     const out: number[][] = [];
-    for (const g of [[0.2, -3], [0.1, 1]]) {
+    for (const g of [
+      [0.2, -3],
+      [0.1, 1],
+    ]) {
       ps.forEach((p, i) => (p.grad = g[i]));
       opt.step();
       out.push(ps.map((p) => p.data));
@@ -91,12 +122,21 @@ describe("optimizers", () => {
   }
 
   it("SGD: p -= lr·grad", () => {
-    assert.deepEqual(twoSteps((ps) => new SGD(ps, { lr: 0.1 })), [[0.48, -1.2], [0.47, -1.3]]);
+    assert.deepEqual(
+      twoSteps((ps) => new SGD(ps, { lr: 0.1 })),
+      [
+        [0.48, -1.2],
+        [0.47, -1.3],
+      ],
+    );
   });
 
   it("SGD with momentum matches torch.optim.SGD", () => {
     const got = twoSteps((ps) => new SGD(ps, { lr: 0.1, momentum: 0.9 }));
-    const want = [[0.48, -1.2], [0.45199999999999996, -1.03]];
+    const want = [
+      [0.48, -1.2],
+      [0.45199999999999996, -1.03],
+    ];
     got.flat().forEach((x, i) => assert.ok(close(x, want.flat()[i], 1e-15), `${x} vs ${want.flat()[i]}`));
   });
 
@@ -105,7 +145,10 @@ describe("optimizers", () => {
     // by hand: m̂ = g, v̂ = g² after one step
     assert.ok(close(got[0][0], 0.5 - (0.1 * 0.2) / (0.2 + 1e-8), 1e-15));
     assert.ok(close(got[0][1], -1.5 - (0.1 * -3) / (3 + 1e-8), 1e-15));
-    const want = [[0.40000000499999977, -1.4000000003333333], [0.3067820470153658, -1.3599781433169098]];
+    const want = [
+      [0.40000000499999977, -1.4000000003333333],
+      [0.3067820470153658, -1.3599781433169098],
+    ];
     got.flat().forEach((x, i) => assert.ok(close(x, want.flat()[i], 1e-14), `${x} vs ${want.flat()[i]}`));
   });
 
@@ -113,6 +156,9 @@ describe("optimizers", () => {
     const ps = values([1, 2]);
     ps.forEach((p) => (p.grad = 3));
     new Adam(ps).zeroGrad();
-    assert.deepEqual(ps.map((p) => p.grad), [0, 0]);
+    assert.deepEqual(
+      ps.map((p) => p.grad),
+      [0, 0],
+    );
   });
 });

@@ -25,28 +25,44 @@ describe("nn modules", () => {
     const y = n.forward([0.5, -2])[0];
     assert.equal(y.data, Math.tanh(0 + w0 * 0.5 + w1 * -2));
     assert.equal(y.op, "tanh");
-    for (const [act, op] of [["relu", "relu"], ["sigmoid", "sigmoid"], ["linear", "+"]] as const) {
+    for (const [act, op] of [
+      ["relu", "relu"],
+      ["sigmoid", "sigmoid"],
+      ["linear", "+"],
+    ] as const) {
       assert.equal(new Neuron(2, { activation: act }).forward([1, 1])[0].op, op);
     }
   });
 
   it("MLP: hidden layers tanh by default, last layer linear", () => {
     const m = new MLP(2, [3, 2]);
-    assert.deepEqual(m.layers.map((l) => l.neurons[0].activation), ["tanh", "linear"]);
+    assert.deepEqual(
+      m.layers.map((l) => l.neurons[0].activation),
+      ["tanh", "linear"],
+    );
     const r = new MLP(2, [3, 2], { activation: "relu", lastActivation: "sigmoid" });
-    assert.deepEqual(r.layers.map((l) => l.neurons[0].activation), ["relu", "sigmoid"]);
+    assert.deepEqual(
+      r.layers.map((l) => l.neurons[0].activation),
+      ["relu", "sigmoid"],
+    );
   });
 
   it("labels parameters and tags every value it makes with its module path", () => {
     const m = new MLP(2, [3, 1]);
     const ps = m.parameters();
-    assert.deepEqual(ps.slice(0, 3).map((p) => `${p.module}:${p.label}`), ["MLP/L1/N1:w0", "MLP/L1/N1:w1", "MLP/L1/N1:b"]);
+    assert.deepEqual(
+      ps.slice(0, 3).map((p) => `${p.module}:${p.label}`),
+      ["MLP/L1/N1:w0", "MLP/L1/N1:w1", "MLP/L1/N1:b"],
+    );
     assert.equal(ps[ps.length - 1].module, "MLP/L2/N1");
     const [y] = m.forward([1, 2]);
     const made = topoOrder(y).filter((v) => !ps.includes(v));
     for (const v of made) assert.ok(v.module?.startsWith("MLP"), `${v.op} ${v.label} has module ${v.module}`);
     const inputs = made.filter((v) => v.op === "");
-    assert.deepEqual(inputs.map((v) => `${v.module}:${v.label}`), ["MLP:x0", "MLP:x1"]); // lifted once, not per neuron
+    assert.deepEqual(
+      inputs.map((v) => `${v.module}:${v.label}`),
+      ["MLP:x0", "MLP:x1"],
+    ); // lifted once, not per neuron
     assert.equal(y.module, "MLP/L2/N1");
     assert.equal(new MLP(1, [1], { name: "net" }).parameters()[0].module, "net/L1/N1");
   });
@@ -83,7 +99,10 @@ describe("nn modules", () => {
       const opt = make(m.parameters());
       let loss = Infinity;
       for (let i = 0; i < steps && loss >= 0.01; i++) {
-        const l = mse(X.map((x) => m.forward(x)), y);
+        const l = mse(
+          X.map((x) => m.forward(x)),
+          y,
+        );
         opt.zeroGrad();
         l.backward();
         opt.step();

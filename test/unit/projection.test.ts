@@ -119,7 +119,10 @@ describe("projection", () => {
         }
         // every edge is between two values now, and there is one per child link
         assert.ok(view.edges.every((e) => e.parent !== undefined));
-        assert.strictEqual(view.edges.length, trace.nodes.reduce((s, n) => s + n.children.length, 0));
+        assert.strictEqual(
+          view.edges.length,
+          trace.nodes.reduce((s, n) => s + n.children.length, 0),
+        );
       });
 
       it("each top box opened on its own still shows every value once", () => {
@@ -202,12 +205,10 @@ describe("projection", () => {
     // the ghosts in the neuron are exactly the parameters its values read: w0, w1, b of layer 1 neuron 3
     const inNeuron = ghosts.filter((g) => g.u.container === neuron);
     const used = new Set<number>();
-    for (const id of tree.boxes[neuron].values) for (const c of byId.get(id)!.children) if (tree.boxes[tree.boxOf.get(c)!].kind === "params") used.add(c);
+    for (const id of tree.boxes[neuron].values)
+      for (const c of byId.get(id)!.children) if (tree.boxes[tree.boxOf.get(c)!].kind === "params") used.add(c);
     assert.deepStrictEqual(new Set(inNeuron.map((g) => (g.u.kind === "value" ? g.u.id : -1))), used);
-    assert.deepStrictEqual(
-      inNeuron.map((g) => (g.u.kind === "value" ? byId.get(g.u.id)!.label : "")).sort(),
-      ["b", "w0", "w1"],
-    );
+    assert.deepStrictEqual(inNeuron.map((g) => (g.u.kind === "value" ? byId.get(g.u.id)!.label : "")).sort(), ["b", "w0", "w1"]);
     for (const g of ghosts) {
       assert.ok(g.u.kind === "value");
       assert.strictEqual(tree.boxes[tree.boxOf.get(g.u.id)!].kind, "params", "only parameters are ghosted");

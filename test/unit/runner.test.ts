@@ -12,7 +12,11 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const HEADER = 'import { Value } from "backprop-stepper";\n';
 
-async function run(name: string, body: string, opts: Partial<RunOptions> = {}): Promise<{ outcome: RunOutcome; file: string; console: ConsoleMessage[] }> {
+async function run(
+  name: string,
+  body: string,
+  opts: Partial<RunOptions> = {},
+): Promise<{ outcome: RunOutcome; file: string; console: ConsoleMessage[] }> {
   const file = path.join(dir, name);
   fs.writeFileSync(file, body);
   const console: ConsoleMessage[] = [];
@@ -38,7 +42,8 @@ describe("runner", function () {
   it("runs a script, keeps its console output in order and returns the last backward's trace", async () => {
     const { outcome, console } = await run(
       "ok.ts",
-      HEADER + 'const a = new Value(2, "a");\nconst b = a.mul(a).add(1);\nconsole.log("one");\nb.backward();\nconsole.log("two", a.grad);\n',
+      HEADER +
+        'const a = new Value(2, "a");\nconst b = a.mul(a).add(1);\nconsole.log("one");\nb.backward();\nconsole.log("two", a.grad);\n',
     );
     assert.ok(outcome.ok);
     assert.strictEqual(console.map((c) => c.text).join(""), "one\ntwo 4\n");
@@ -58,29 +63,38 @@ describe("runner", function () {
   it("reports a throw at the throwing line, with the user's frames", async () => {
     const { outcome, file } = await run(
       "throws.ts",
-      HEADER + "\nfunction check(v: Value): void {\n  if (v.data > 0) throw new Error(\"too big\");\n}\ncheck(new Value(3));\n",
+      HEADER + '\nfunction check(v: Value): void {\n  if (v.data > 0) throw new Error("too big");\n}\ncheck(new Value(3));\n',
     );
     const e = failure(outcome);
     assert.strictEqual(e.kind, "runtime");
     assert.strictEqual(e.message, "Error: too big");
     assert.strictEqual(e.pos?.file, file);
     assert.strictEqual(e.pos?.line, 4);
-    assert.deepStrictEqual(e.stack?.map((f) => f.line), [4, 6]);
+    assert.deepStrictEqual(
+      e.stack?.map((f) => f.line),
+      [4, 6],
+    );
   });
 
   it("reports a throw inside an imported file at that file's line", async () => {
-    fs.writeFileSync(path.join(dir, "helper.ts"), "export function boom(): never {\n  throw new RangeError(\"out of range\");\n}\n");
+    fs.writeFileSync(path.join(dir, "helper.ts"), 'export function boom(): never {\n  throw new RangeError("out of range");\n}\n');
     const { outcome } = await run("usesHelper.ts", 'import { boom } from "./helper";\n\nboom();\n');
     const e = failure(outcome);
     assert.strictEqual(e.message, "RangeError: out of range");
     assert.strictEqual(path.basename(e.pos!.file), "helper.ts");
     assert.strictEqual(e.pos!.line, 2);
-    assert.deepStrictEqual(e.stack!.map((f) => `${path.basename(f.file)}:${f.line}`), ["helper.ts:2", "usesHelper.ts:3"]);
+    assert.deepStrictEqual(
+      e.stack!.map((f) => `${path.basename(f.file)}:${f.line}`),
+      ["helper.ts:2", "usesHelper.ts:3"],
+    );
   });
 
   it("runs a script that imports a file next to it", async () => {
     fs.writeFileSync(path.join(dir, "data.ts"), "export const xs = [1, 2, 3];\n");
-    const { outcome } = await run("withData.ts", HEADER + 'import { xs } from "./data";\nconst s = xs.reduce((acc: Value, x) => acc.add(x), new Value(0, "s"));\ns.backward();\n');
+    const { outcome } = await run(
+      "withData.ts",
+      HEADER + 'import { xs } from "./data";\nconst s = xs.reduce((acc: Value, x) => acc.add(x), new Value(0, "s"));\ns.backward();\n',
+    );
     assert.ok(outcome.ok);
     assert.strictEqual(outcome.result.trace!.nodes.at(-1)!.data, 6);
   });
@@ -104,7 +118,9 @@ describe("runner", function () {
   });
 
   it("stops runaway memory at the memory limit and says how to raise it", async () => {
-    const { outcome } = await run("hungry.ts", "const keep: number[][] = [];\nwhile (true) keep.push(new Array(100000).fill(1));\n", { memoryMb: 64 });
+    const { outcome } = await run("hungry.ts", "const keep: number[][] = [];\nwhile (true) keep.push(new Array(100000).fill(1));\n", {
+      memoryMb: 64,
+    });
     const e = failure(outcome);
     assert.strictEqual(e.kind, "memory");
     assert.match(e.message, /memory limit of 64 MB/);
@@ -121,7 +137,8 @@ describe("runner", function () {
   it("carries NaN and infinities through as data", async () => {
     const { outcome } = await run(
       "nan.ts",
-      HEADER + 'const a = new Value(-1, "a");\nconst z = new Value(0, "z");\nconst q = new Value(1, "one").div(z);\nq.label = "q";\na.log().add(q).backward();\n',
+      HEADER +
+        'const a = new Value(-1, "a");\nconst z = new Value(0, "z");\nconst q = new Value(1, "one").div(z);\nq.label = "q";\na.log().add(q).backward();\n',
     );
     assert.ok(outcome.ok);
     const nodes = new Map(outcome.result.trace!.nodes.map((n) => [n.label, n]));
@@ -133,17 +150,26 @@ describe("runner", function () {
   });
 
   it("summarises a graph above the node cap instead of sending it", async () => {
-    const { outcome } = await run("big.ts", HEADER + "let s = new Value(0);\nfor (let i = 0; i < 500; i++) s = s.add(i);\ns.backward();\n", { maxNodes: 100 });
+    const { outcome } = await run(
+      "big.ts",
+      HEADER + "let s = new Value(0);\nfor (let i = 0; i < 500; i++) s = s.add(i);\ns.backward();\n",
+      { maxNodes: 100 },
+    );
     assert.ok(outcome.ok);
     assert.strictEqual(outcome.result.trace, undefined);
     assert.deepStrictEqual(outcome.result.tooBig, { nodeCount: 1001, maxNodes: 100 });
   });
 
   it("summarises every backward() call and keeps the one asked for", async () => {
-    const body = HEADER + 'const w = new Value(1, "w");\nfor (let i = 0; i < 5; i++) {\n  const loss = w.mul(w);\n  w.grad = 0;\n  loss.backward();\n  w.data -= 0.25 * w.grad;\n}\n';
+    const body =
+      HEADER +
+      'const w = new Value(1, "w");\nfor (let i = 0; i < 5; i++) {\n  const loss = w.mul(w);\n  w.grad = 0;\n  loss.backward();\n  w.data -= 0.25 * w.grad;\n}\n';
     const last = await run("loop.ts", body);
     assert.ok(last.outcome.ok);
-    assert.deepStrictEqual(last.outcome.result.calls.map((c) => c.loss), [1, 0.25, 0.0625, 0.015625, 0.00390625]);
+    assert.deepStrictEqual(
+      last.outcome.result.calls.map((c) => c.loss),
+      [1, 0.25, 0.0625, 0.015625, 0.00390625],
+    );
     assert.strictEqual(last.outcome.result.trace!.index, 4);
     const picked = await run("loop.ts", body, { captureCall: 1 });
     assert.ok(picked.outcome.ok);
@@ -155,10 +181,14 @@ describe("runner", function () {
   });
 
   it("records the line that created each value, in the script and in the files it imports", async () => {
-    fs.writeFileSync(path.join(dir, "layerLib.ts"), 'import { Value } from "backprop-stepper";\nexport const double = (v: Value) =>\n  v.mul(2);\n');
+    fs.writeFileSync(
+      path.join(dir, "layerLib.ts"),
+      'import { Value } from "backprop-stepper";\nexport const double = (v: Value) =>\n  v.mul(2);\n',
+    );
     const { outcome, file } = await run(
       "located.ts",
-      HEADER + 'import { double } from "./layerLib";\nconst a = new Value(1, "a");\nconst b = double(a);\nb.label = "b";\nconst c = b.add(a);\nc.label = "c";\nc.backward();\n',
+      HEADER +
+        'import { double } from "./layerLib";\nconst a = new Value(1, "a");\nconst b = double(a);\nb.label = "b";\nconst c = b.add(a);\nc.label = "c";\nc.backward();\n',
     );
     assert.ok(outcome.ok);
     const byLabel = new Map(outcome.result.trace!.nodes.map((n) => [n.label, n]));
@@ -170,7 +200,10 @@ describe("runner", function () {
   });
 
   it("stops recording creation lines past the limit, and says so", async () => {
-    const { outcome } = await run("manyValues.ts", HEADER + "let s = new Value(0);\nfor (let i = 0; i < 25000; i++) s = s.add(1);\ns.backward();\n");
+    const { outcome } = await run(
+      "manyValues.ts",
+      HEADER + "let s = new Value(0);\nfor (let i = 0; i < 25000; i++) s = s.add(1);\ns.backward();\n",
+    );
     assert.ok(outcome.ok);
     assert.strictEqual(outcome.result.locatedLimit, 20_000);
     const nodes = outcome.result.trace!.nodes;

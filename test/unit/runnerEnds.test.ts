@@ -73,22 +73,34 @@ describe("runs that end badly", function () {
   });
 
   it("an endless loop after some backward() calls keeps their summaries", async () => {
-    const { file, pidFile } = script("busy.ts", 'const a = new Value(2, "a");\nfor (let i = 0; i < 3; i++) a.mul(i).backward();\nconsole.log("looping");\nwhile (true) {}\n');
+    const { file, pidFile } = script(
+      "busy.ts",
+      'const a = new Value(2, "a");\nfor (let i = 0; i < 3; i++) a.mul(i).backward();\nconsole.log("looping");\nwhile (true) {}\n',
+    );
     const lines: string[] = [];
     const outcome = await run(file, { timeoutSeconds: 0.5, onConsole: (m) => lines.push(m.text) });
     assert.ok(!outcome.ok);
     assert.match(outcome.error.message, /did not finish in time/);
-    assert.deepStrictEqual(outcome.partial?.calls.map((c) => c.loss), [0, 2, 4]);
+    assert.deepStrictEqual(
+      outcome.partial?.calls.map((c) => c.loss),
+      [0, 2, 4],
+    );
     assert.deepStrictEqual(lines, ["looping\n"], "the line printed just before the loop arrived");
     assert.ok(await gone(pidFile));
   });
 
   it("a throw after backward() calls is reported at its line, with the calls and the last recorded one", async () => {
-    const { file } = script("late.ts", 'const a = new Value(3, "a");\na.mul(a).backward();\na.add(1).backward();\nthrow new Error("late");\n');
+    const { file } = script(
+      "late.ts",
+      'const a = new Value(3, "a");\na.mul(a).backward();\na.add(1).backward();\nthrow new Error("late");\n',
+    );
     const outcome = await run(file);
     assert.ok(!outcome.ok);
     assert.deepStrictEqual(outcome.error.pos, { file, line: 7, column: 7 });
-    assert.deepStrictEqual(outcome.partial?.calls.map((c) => c.loss), [9, 4]);
+    assert.deepStrictEqual(
+      outcome.partial?.calls.map((c) => c.loss),
+      [9, 4],
+    );
     assert.strictEqual(outcome.partial.trace?.index, 1);
   });
 
@@ -119,7 +131,10 @@ describe("runs that end badly", function () {
   });
 
   it("an Error is placed at its line even when the script replaced Error.prepareStackTrace", async () => {
-    const file = write("prepare.ts", 'Error.prepareStackTrace = () => "no frames here";\nfunction f(): void {\n  throw new Error("hidden");\n}\nf();\n');
+    const file = write(
+      "prepare.ts",
+      'Error.prepareStackTrace = () => "no frames here";\nfunction f(): void {\n  throw new Error("hidden");\n}\nf();\n',
+    );
     const outcome = await run(file);
     assert.ok(!outcome.ok);
     assert.deepStrictEqual(outcome.error.pos, { file, line: 3, column: 3 });
@@ -128,7 +143,8 @@ describe("runs that end badly", function () {
   it("process.exit(3) ends the run at once with code 3, past a try/catch, keeping the output before it", async () => {
     const file = write(
       "exits.ts",
-      HEADER + 'const a = new Value(3, "a");\na.mul(a).backward();\nconsole.log("before");\ntry {\n  process.exit(3);\n} catch {\n  console.log("caught");\n}\nconsole.log("after");\n',
+      HEADER +
+        'const a = new Value(3, "a");\na.mul(a).backward();\nconsole.log("before");\ntry {\n  process.exit(3);\n} catch {\n  console.log("caught");\n}\nconsole.log("after");\n',
     );
     const outcome = await run(file);
     assert.ok(outcome.ok);

@@ -71,13 +71,20 @@ describe("runner under faults", function () {
   (posix ? it : it.skip)("the worker stops by itself when its parent dies (killed, no chance to clean up)", async () => {
     const pids = path.join(dir, "worker.pids");
     const before = ours();
-    const file = write("orphan.ts", `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(pids)}, process.pid + "\\n");\nwhile (true) {}\n`);
+    const file = write(
+      "orphan.ts",
+      `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(pids)}, process.pid + "\\n");\nwhile (true) {}\n`,
+    );
     const cli = spawn(process.execPath, [CLI, "run", file, "--timeout", "60"], { stdio: "ignore" });
     const [worker] = await pidsFrom(pids, 1);
     assert.ok(alive(worker), "the worker runs");
     cli.kill("SIGKILL");
     assert.ok(await waitFor(() => !alive(worker), 3000), `worker ${worker} stopped once its parent was gone`);
-    assert.deepStrictEqual([...ours()].filter((n) => !before.has(n)), [], "and removed the run's folder");
+    assert.deepStrictEqual(
+      [...ours()].filter((n) => !before.has(n)),
+      [],
+      "and removed the run's folder",
+    );
   });
 
   (posix ? it : it.skip)("the cli piped into a reader that goes away (| head -1) ends quietly and stops the run", async () => {
@@ -154,7 +161,10 @@ describe("runner output", function () {
   });
 
   it("process.stdout writes and console calls keep their order, and a long write stays whole", async () => {
-    const file = write("mixed.ts", 'process.stdout.write("a");\nconsole.log("b");\nprocess.stdout.write("c\\n");\nconsole.error("d");\nprocess.stdout.write("x".repeat(200000));\n');
+    const file = write(
+      "mixed.ts",
+      'process.stdout.write("a");\nconsole.log("b");\nprocess.stdout.write("c\\n");\nconsole.error("d");\nprocess.stdout.write("x".repeat(200000));\n',
+    );
     const got: { level: string; text: string }[] = [];
     const outcome = await run(file, { onConsole: (m) => got.push(m) });
     assert.ok(outcome.ok);

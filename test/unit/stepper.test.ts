@@ -4,9 +4,11 @@ import { Value } from "../../src/engine";
 import { Stepper } from "../../src/webview/stepper";
 import { traceOf } from "./traceOf";
 
-
 function neuron(): { o: Value; leaves: Record<string, Value> } {
-  const x1 = new Value(2, "x1"), x2 = new Value(0, "x2"), w1 = new Value(-3, "w1"), w2 = new Value(1, "w2");
+  const x1 = new Value(2, "x1"),
+    x2 = new Value(0, "x2"),
+    w1 = new Value(-3, "w1"),
+    w2 = new Value(1, "w2");
   const b = new Value(6.8813735870195432, "b");
   const o = x1.mul(w1).add(x2.mul(w2)).add(b).tanh();
   return { o, leaves: { x1, x2, w1, w2, b } };
@@ -31,7 +33,8 @@ describe("stepper", () => {
     const s = new Stepper(trace);
     const seen: number[][] = [];
     const grads = () => trace.nodes.map((n) => s.grad(n.id));
-    do seen.push(grads()); while (s.step());
+    do seen.push(grads());
+    while (s.step());
     for (let k = s.total; k >= 0; k--) {
       assert.deepStrictEqual(grads(), seen[k], `position ${k}`);
       s.back();

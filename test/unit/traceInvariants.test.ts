@@ -5,7 +5,6 @@ import { strict as assert } from "node:assert";
 import { MLP, Value, buildTrace, mse, setBackwardListener, toJson, fromJson, SGD, type BackwardCall, type Trace } from "../../src/engine";
 import { traceOf } from "./traceOf";
 
-
 /** a small graph with reuse: a diamond, a value used twice, every kind of op */
 function mixedGraph(): Value {
   const a = new Value(0.7, "a");
@@ -17,11 +16,21 @@ function mixedGraph(): Value {
 
 function mlpGraph(): Value {
   const m = new MLP(3, [4, 4, 1], { seed: 7 });
-  const X = [[0.5, -1, 2], [1, 0.2, -0.3], [-0.7, 0.1, 0.9]];
-  return mse(X.map((x) => m.forward(x)), [1, -1, 0.5]);
+  const X = [
+    [0.5, -1, 2],
+    [1, 0.2, -0.3],
+    [-0.7, 0.1, 0.9],
+  ];
+  return mse(
+    X.map((x) => m.forward(x)),
+    [1, -1, 0.5],
+  );
 }
 
-const graphs: [string, () => Value][] = [["mixed graph", mixedGraph], ["mlp with mse", mlpGraph]];
+const graphs: [string, () => Value][] = [
+  ["mixed graph", mixedGraph],
+  ["mlp with mse", mlpGraph],
+];
 
 function checkInvariants(t: Trace): void {
   const ids = t.nodes.map((n) => n.id);
@@ -33,13 +42,25 @@ function checkInvariants(t: Trace): void {
     assert.equal(n.locals.length, n.children.length);
   }
   // one step per node with children, in reverse topological order; leaves have none
-  const inner = t.nodes.filter((n) => n.children.length > 0).map((n) => n.id).reverse();
-  assert.deepEqual(t.steps.map((s) => s.node), inner);
+  const inner = t.nodes
+    .filter((n) => n.children.length > 0)
+    .map((n) => n.id)
+    .reverse();
+  assert.deepEqual(
+    t.steps.map((s) => s.node),
+    inner,
+  );
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
   for (const s of t.steps) {
     const n = byId.get(s.node)!;
-    assert.deepEqual(s.updates.map((u) => u.child), n.children);
-    assert.deepEqual(s.updates.map((u) => u.local), n.locals);
+    assert.deepEqual(
+      s.updates.map((u) => u.child),
+      n.children,
+    );
+    assert.deepEqual(
+      s.updates.map((u) => u.local),
+      n.locals,
+    );
     for (const u of s.updates) assert.equal(u.after, u.before + u.local * s.upstream);
   }
 }
@@ -61,10 +82,11 @@ describe("trace", () => {
       // replaying the updates from gradBefore ends at every final grad
       const g = new Map(t.nodes.map((n) => [n.id, n.gradBefore!]));
       g.set(t.root, g.get(t.root)! + 1);
-      for (const s of t.steps) for (const u of s.updates) {
-        assert.equal(g.get(u.child), u.before);
-        g.set(u.child, u.after);
-      }
+      for (const s of t.steps)
+        for (const u of s.updates) {
+          assert.equal(g.get(u.child), u.before);
+          g.set(u.child, u.after);
+        }
       for (const n of t.nodes) assert.equal(g.get(n.id), n.grad);
     });
 
@@ -75,8 +97,14 @@ describe("trace", () => {
       checkInvariants(t2);
       assert.equal(t2.accumulated, true);
       assert.equal(t2.index, t1.index + 1);
-      assert.deepEqual(t2.nodes.map((n) => n.gradBefore), t1.nodes.map((n) => n.grad));
-      assert.deepEqual(t2.steps.map((s) => s.upstream), t1.steps.map((s) => s.upstream));
+      assert.deepEqual(
+        t2.nodes.map((n) => n.gradBefore),
+        t1.nodes.map((n) => n.grad),
+      );
+      assert.deepEqual(
+        t2.steps.map((s) => s.upstream),
+        t1.steps.map((s) => s.upstream),
+      );
       for (let i = 0; i < t1.nodes.length; i++) {
         const g1 = t1.nodes[i].grad;
         assert.ok(Math.abs(t2.nodes[i].grad - 2 * g1) <= 1e-12 * Math.abs(g1), `${t2.nodes[i].grad} vs 2·${g1}`);
@@ -112,7 +140,10 @@ describe("trace", () => {
     w.data = 100; // an optimizer step
     const t = buildTrace(call!);
     assert.deepEqual(t.nodes.find((n) => n.id === y.id)!.locals, [2, 3]);
-    assert.deepEqual(t.steps[0].updates.map((u) => u.local), [2, 3]);
+    assert.deepEqual(
+      t.steps[0].updates.map((u) => u.local),
+      [2, 3],
+    );
     assert.deepEqual(y.locals, [2, 100]); // live: what a backward now would use, as micrograd reads data
   });
 

@@ -25,6 +25,7 @@ function service(files: Record<string, string>) {
       literals.map((l) => ts.resolveModuleName(l.text, containing, opts, { fileExists: host.fileExists, readFile: host.readFile! })),
   };
   const languageService = ts.createLanguageService(host);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built plugin, loaded as the typescript server loads it
   const init = require(PLUGIN) as (m: { typescript: typeof ts }) => ts.server.PluginModule;
   const info = { languageServiceHost: host, languageService, project: { projectService: { logger: { info() {} } } } };
   return init({ typescript: ts }).create(info as unknown as ts.server.PluginCreateInfo);
@@ -32,11 +33,17 @@ function service(files: Record<string, string>) {
 
 describe("typescript server plugin", () => {
   const file = "/project/model.ts";
-  const text = 'import { Value, MLP } from "backprop-stepper";\nconst a = new Value(2, "a");\nconst s: string = a.tanh().data;\nconst m = new MLP(2, [4, 1]);\nm.forward([1, 2])[0].';
+  const text =
+    'import { Value, MLP } from "backprop-stepper";\nconst a = new Value(2, "a");\nconst s: string = a.tanh().data;\nconst m = new MLP(2, [4, 1]);\nm.forward([1, 2])[0].';
 
   it("resolves the module with no install: the only error is the script's own type error", () => {
     const ls = service({ [file]: text + "backward();\n" });
-    const errors = ls.getSemanticDiagnostics(file).map((d) => ({ line: d.file!.getLineAndCharacterOfPosition(d.start!).line + 1, text: ts.flattenDiagnosticMessageText(d.messageText, "\n") }));
+    const errors = ls
+      .getSemanticDiagnostics(file)
+      .map((d) => ({
+        line: d.file!.getLineAndCharacterOfPosition(d.start!).line + 1,
+        text: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      }));
     assert.deepStrictEqual(errors, [{ line: 3, text: "Type 'number' is not assignable to type 'string'." }]);
   });
 
@@ -52,13 +59,21 @@ describe("typescript server plugin", () => {
       getCompilationSettings: () => ({ types: [] }),
       getScriptFileNames: () => [file],
       getScriptVersion: () => "1",
-      getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(text) : ts.sys.readFile(f) !== undefined ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
+      getScriptSnapshot: (f) =>
+        f === file
+          ? ts.ScriptSnapshot.fromString(text)
+          : ts.sys.readFile(f) !== undefined
+            ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!)
+            : undefined,
       getCurrentDirectory: () => "/project",
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => f === file || ts.sys.fileExists(f),
       readFile: (f) => (f === file ? text : ts.sys.readFile(f)),
     });
     const messages = ls.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    assert.ok(messages.some((m) => m.includes("Cannot find module 'backprop-stepper'")), messages.join("; "));
+    assert.ok(
+      messages.some((m) => m.includes("Cannot find module 'backprop-stepper'")),
+      messages.join("; "),
+    );
   });
 });

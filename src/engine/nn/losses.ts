@@ -44,7 +44,9 @@ export function mse(preds: Batch, targets: Batch): Value {
 /** micrograd's max-margin loss for labels y in {-1, +1}: mean(relu(1 - y * score)) */
 export function hingeLoss(scores: Batch, ys: readonly number[]): Value {
   const [s] = paired("hingeLoss", scores, ys);
-  return inGroup("loss", "hinge loss", () => mean(terms(s, (si, i) => named(named(named(lift(si).mul(-ys[i]), "-y*score").add(1), "margin").relu(), "hinge"))));
+  return inGroup("loss", "hinge loss", () =>
+    mean(terms(s, (si, i) => named(named(named(lift(si).mul(-ys[i]), "-y*score").add(1), "margin").relu(), "hinge"))),
+  );
 }
 
 /**
@@ -61,7 +63,15 @@ export function binaryCrossEntropy(probs: Batch, ys: readonly number[]): Value {
       const y = ys[i];
       if (y === 1) return v.log();
       if (y === 0) return v.rsub(1).log();
-      return v.log().mul(y).add(v.rsub(1).log().mul(1 - y));
+      return v
+        .log()
+        .mul(y)
+        .add(
+          v
+            .rsub(1)
+            .log()
+            .mul(1 - y),
+        );
     });
     return mean(each).neg();
   });
