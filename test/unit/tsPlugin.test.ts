@@ -38,12 +38,10 @@ describe("typescript server plugin", () => {
 
   it("resolves the module with no install: the only error is the script's own type error", () => {
     const ls = service({ [file]: text + "backward();\n" });
-    const errors = ls
-      .getSemanticDiagnostics(file)
-      .map((d) => ({
-        line: d.file!.getLineAndCharacterOfPosition(d.start!).line + 1,
-        text: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
-      }));
+    const errors = ls.getSemanticDiagnostics(file).map((d) => ({
+      line: d.file!.getLineAndCharacterOfPosition(d.start!).line + 1,
+      text: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+    }));
     assert.deepStrictEqual(errors, [{ line: 3, text: "Type 'number' is not assignable to type 'string'." }]);
   });
 
