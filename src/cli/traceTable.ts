@@ -1,6 +1,7 @@
 // the steps of a backward pass as an aligned text table, for the terminal (`backprop-stepper trace`).
 
 import type { Trace, TraceNode } from "../engine/trace";
+import { disagrees } from "../engine/numericCheck";
 
 /** up to 6 significant digits; exponent form for very large or small numbers; NaN and ±Infinity by name */
 export function formatNumber(x: number): string {
@@ -59,10 +60,29 @@ export function formatTraceTable(trace: Trace): string {
       rows.push([...head, name(u.child), formatNumber(u.local), formatNumber(u.before), "->", formatNumber(u.after)]);
     });
   });
-  const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) {
-    const cells = r.map((cell, c) => (NUMERIC[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])));
-    lines.push(cells.join("  ").trimEnd());
+  lines.push(...columns(rows, NUMERIC));
+
+  // each leaf's grad beside its finite difference, on this pass's values
+  const leaves = trace.nodes.filter((n) => n.children.length === 0 && n.numeric !== undefined);
+  if (leaves.length > 0) {
+    lines.push("", "numeric check: each leaf's grad beside (f(x+h) - f(x-h)) / 2h on this pass's values");
+    const check: string[][] = [["leaf", "grad", "numeric", ""]];
+    for (const n of leaves) {
+      const verdict = disagrees(n.grad, n.numeric!) ? "DIFFERS" : n.linearized ? "ok (linearised)" : "ok";
+      check.push([name(n.id), formatNumber(n.grad), formatNumber(n.numeric!), verdict]);
+    }
+    lines.push(...columns(check, [false, true, true, false]));
   }
   return lines.join("\n");
+}
+
+/** rows as aligned text columns, numbers right-aligned */
+function columns(rows: string[][], numeric: boolean[]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd(),
+  );
 }

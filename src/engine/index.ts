@@ -10,6 +10,8 @@ export { buildTrace } from "./trace";
 export type { Trace, TraceNode, TraceStep, TraceUpdate, TraceGroup } from "./trace";
 export { toJson, fromJson, reviveNumber, NUMERIC_KEYS } from "./json";
 export { gradCheck } from "./gradCheck";
+export { NumericCheck, checkTrace, disagrees } from "./numericCheck";
+export type { NumericResult } from "./numericCheck";
 export type { GradCheckEntry } from "./gradCheck";
 export { withModule } from "./group";
 export { sum, mean, argmax } from "./reduce";

@@ -5,6 +5,7 @@
 import type { SourceLoc } from "./value";
 import type { BackwardCall } from "./recorder";
 import type { Group, GroupKind } from "./group";
+import { CUSTOM } from "./ops";
 
 export interface TraceUpdate {
   child: number;
@@ -58,6 +59,12 @@ export interface TraceNode {
   /** d(this)/d(child) per child */
   locals: number[];
   module?: string;
+  /** a hand-written op (manualGrad): its op is a name, not a formula */
+  custom?: true;
+  /** a leaf's d(root)/d(leaf) by central difference on this pass's values (numericCheck.ts) */
+  numeric?: number;
+  /** the numeric check went through a hand-written op, linearised with its own locals */
+  linearized?: true;
   /** id of the innermost group (in Trace.groups) the value was made in */
   group?: number;
   loc?: SourceLoc;
@@ -93,6 +100,8 @@ export interface Trace {
   steps: TraceStep[];
   /** every group a node is in, and their ancestors, parents before children */
   groups: TraceGroup[];
+  /** leaves whose numeric check was left for the panel to finish (a big graph); absent when all are checked */
+  numericPending?: number;
 }
 
 export function buildTrace(call: BackwardCall): Trace {
@@ -128,6 +137,7 @@ export function buildTrace(call: BackwardCall): Trace {
       if (path !== undefined) n.module = path;
     }
     if (v.loc !== undefined) n.loc = v.loc;
+    if (v._code === CUSTOM) n.custom = true;
     nodes.push(n);
   }
   return {

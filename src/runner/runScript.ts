@@ -29,6 +29,8 @@ export interface RunOptions {
   workerPath?: string;
   /** keep this backward() call for drawing instead of the last one */
   captureCall?: number;
+  /** ms for the drawn call's numeric check, per leaf (default 300; the cli waits for all, Infinity) */
+  numericBudgetMs?: number;
 }
 
 export const DEFAULTS = { timeoutSeconds: 10, memoryMb: 2048, maxNodes: 100_000 } as const;
@@ -238,6 +240,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       captureCall: opts.captureCall,
       tmpDir,
       memoryMb: opts.memoryMb,
+      numericBudgetMs: opts.numericBudgetMs ?? 300,
       // the worker keeps a deadline of its own, after the parent's (and its grace), and stops when its parent goes
       deadlineMs: opts.timeoutSeconds * 1000 + STOP_GRACE_MS + 2000,
     };

@@ -5,6 +5,7 @@ import { format } from "node:util";
 import * as engine from "../engine";
 import type { BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
+import { checkTrace } from "../engine/numericCheck";
 import { setLocator } from "../engine/origin";
 import type {
   BackwardSummary,
@@ -49,10 +50,13 @@ function captureOutput(): void {
   process.stderr.write = writer("error");
 }
 
-/** the call's trace, or a note that it is too big to send whole */
-function drawable(call: BackwardCall, maxNodes: number): Pick<RunResult, "trace" | "tooBig"> {
+/** the call's trace, with its leaves' numeric check as far as the budget goes, or a note that it is too big to send whole */
+function drawable(call: BackwardCall, req: RunRequest): Pick<RunResult, "trace" | "tooBig"> {
   const nodeCount = call.order.length;
-  return nodeCount > maxNodes ? { tooBig: { nodeCount, maxNodes } } : { trace: buildTrace(call) };
+  if (nodeCount > req.maxNodes) return { tooBig: { nodeCount, maxNodes: req.maxNodes } };
+  const trace = buildTrace(call);
+  checkTrace(trace, req.numericBudgetMs);
+  return { trace };
 }
 
 /** what the script threw (or failed to parse or import with), at the user's own line */
@@ -134,7 +138,7 @@ function run(req: RunRequest): void {
     elapsedMs: performance.now() - started,
     ...(located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
     ...(exitCode ? { exitCode } : {}),
-    ...(last ? drawable(last, req.maxNodes) : {}),
+    ...(last ? drawable(last, req) : {}),
   });
 
   const fail = (thrown: unknown) => {

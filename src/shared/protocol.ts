@@ -66,6 +66,8 @@ export interface RunRequest {
   deadlineMs: number;
   /** MB the script may add to the process's memory (heap, typed arrays and buffers alike) */
   memoryMb: number;
+  /** ms the worker may spend on the drawn call's numeric check (the panel finishes a big graph's) */
+  numericBudgetMs: number;
 }
 /** host -> worker: the time limit has passed; send what the run has, if the script lets you */
 export interface StopRequest {

@@ -3,6 +3,8 @@
 import type { FromWebview, RunResult, ScriptError } from "../shared/protocol";
 import { button, el } from "./dom";
 import { renderDetails } from "./details";
+import { applyResults, NumericCheck } from "../engine/numericCheck";
+import type { Trace } from "../engine/trace";
 import { GraphView, MIN_READABLE_ZOOM } from "./graphView";
 import { describeBox, type GroupTree } from "./groupTree";
 import { lossChart } from "./lossChart";
@@ -99,6 +101,7 @@ export class Controller {
     }
     const s = new Session(res, res.trace);
     this.session = s;
+    this.finishNumericCheck(res.trace);
     if (res.exitCode)
       this.setBanner("info", `The script ended itself with process.exit(${res.exitCode}); its last recorded backward() call is below.`);
     if (res.trace.accumulated) {
@@ -117,6 +120,24 @@ export class Controller {
   }
 
   /** `partial`: what the run did before it ended (drawn below by show()) */
+  /** a big graph's numeric check, run in slices after it is drawn: nothing waits on it */
+  private numericTimer: ReturnType<typeof setTimeout> | undefined;
+  private finishNumericCheck(trace: Trace): void {
+    clearTimeout(this.numericTimer);
+    if (!trace.numericPending) return;
+    let check: NumericCheck | undefined;
+    const slice = () => {
+      if (this.session?.trace !== trace) return;
+      check ??= new NumericCheck(trace);
+      const done = check.run(performance.now() + 12);
+      if (!done) return void (this.numericTimer = setTimeout(slice, 4));
+      applyResults(trace, check);
+      renderDetails(this.parts.details, this.session);
+      performance.mark("bps:numeric-checked");
+    };
+    this.numericTimer = setTimeout(slice, 300);
+  }
+
   showError(error: ScriptError, partial?: RunResult): void {
     this.stopPlay();
     const where = error.pos ? `${error.pos.file.split(/[\\/]/).pop()}:${error.pos.line}:${error.pos.column}` : "";

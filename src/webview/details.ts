@@ -5,6 +5,7 @@ import { fmt } from "./format";
 import { describePath } from "./groupTree";
 import type { Session } from "./session";
 import { nameOf } from "./unitSize";
+import { disagrees } from "../engine/numericCheck";
 
 /** a name inside ∂a/∂b: in parentheses when it is an expression such as "x1*w1 + b" */
 export function wrap(name: string): string {
@@ -47,6 +48,7 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
   });
   const title = s.done ? `Step ${s.position} of ${s.total} (done)` : `Step ${s.position} of ${s.total}`;
   const done = s.done ? el("p", { class: "muted" }, "Every node has passed its grad on: these are the final grads.") : "";
+  const check = s.done && s.trace.recorded ? numericSummary(session) : "";
   pane.replaceChildren(
     el("h3", {}, title),
     where(node.id),
@@ -59,5 +61,41 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),
     el("ul", { class: "updates" }, ...lines),
     done,
+    check,
   );
+}
+
+/** each leaf's final grad against a finite difference of the root on this pass's values */
+function numericSummary(session: Session): HTMLElement {
+  const leaves = session.trace.nodes.filter((n) => n.children.length === 0);
+  const checked = leaves.filter((n) => n.numeric !== undefined);
+  const intro = "Numeric check: each leaf's grad beside (f(x+h) − f(x−h)) / 2h, the root recomputed with the leaf nudged.";
+  if (checked.length < leaves.length)
+    return el("p", { class: "numeric muted" }, `${intro} Running… (${checked.length} of ${leaves.length} leaves)`);
+  const off = checked.filter((n) => disagrees(n.grad, n.numeric!));
+  const linear = checked.filter((n) => n.linearized).length;
+  const parts: (HTMLElement | string)[] = [
+    el(
+      "p",
+      { class: "numeric" },
+      `${intro} `,
+      el("strong", {}, off.length ? `${off.length} of ${leaves.length} differ.` : `All ${leaves.length} agree.`),
+    ),
+  ];
+  if (off.length) {
+    const shown = off
+      .slice(0, 8)
+      .map((n) => el("li", {}, el("span", { class: "name" }, nameOf(n)), `: grad ${fmt(n.grad, 8)}, numeric ${fmt(n.numeric!, 8)}`));
+    parts.push(el("ul", { class: "updates" }, ...shown));
+    if (off.length > shown.length) parts.push(el("p", { class: "muted" }, `… and ${off.length - shown.length} more`));
+  }
+  if (linear)
+    parts.push(
+      el(
+        "p",
+        { class: "muted" },
+        `${linear} of them go through a hand-written op, linearised with its own locals: there the check agrees by construction.`,
+      ),
+    );
+  return el("div", {}, ...parts);
 }

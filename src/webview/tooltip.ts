@@ -5,6 +5,8 @@ import { boxTitle, describeBox, describePath } from "./groupTree";
 import type { Session } from "./session";
 import { nameOf } from "./unitSize";
 import { wrap } from "./details";
+import { disagrees } from "../engine/numericCheck";
+import type { TraceNode } from "../engine/trace";
 
 export function valueTip(session: Session, id: number, locatedLimit: number | undefined): string[] {
   const n = session.nodes.get(id)!;
@@ -18,6 +20,7 @@ export function valueTip(session: Session, id: number, locatedLimit: number | un
     `grad at the end: ${fmt(n.grad, 8)}`,
   ];
   if (step) for (const u of step.updates) lines.push(`local ∂/∂${wrap(nameOf(session.nodes.get(u.child)!))}: ${fmt(u.local, 8)}`);
+  if (n.children.length === 0 && s.trace.recorded) lines.push(numericLine(n));
   const path = describePath(session.tree, id);
   if (path) lines.push(`in ${path}`);
   if (n.loc) {
@@ -27,6 +30,14 @@ export function valueTip(session: Session, id: number, locatedLimit: number | un
     lines.push(`line not recorded: only the first ${locatedLimit.toLocaleString("en-US")} values of a run record theirs`);
   }
   return lines;
+}
+
+/** a leaf's grad beside its finite difference */
+export function numericLine(n: TraceNode): string {
+  if (n.numeric === undefined) return "numeric check: still running…";
+  const through = n.linearized ? " (through a hand-written op, linearised)" : "";
+  const verdict = disagrees(n.grad, n.numeric) ? "✗ differs from the grad" : "✓ agrees";
+  return `numeric check: ${fmt(n.numeric, 8)} ${verdict}${through}`;
 }
 
 export function boxTip(session: Session, key: number): string[] {

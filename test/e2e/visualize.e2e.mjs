@@ -274,4 +274,30 @@ describe("end to end in a real VS Code", function () {
     const violations = consoleLines.filter((l) => /Content Security Policy|Refused to/.test(l));
     assert.deepStrictEqual(violations, []);
   });
+
+  it("the walkthrough opens with its five steps, and its first link opens micrograd's first expression", async () => {
+    await runCommand(page, "Welcome: Open Walkthrough...");
+    await page.keyboard.type("Watch backpropagation");
+    await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Watch backpropagation happen"]');
+    await page.keyboard.press("Enter");
+    const steps = page.locator(".getting-started-step .step-title");
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".getting-started-step .step-title")].some((e) => e.textContent === "Open an example"),
+    );
+    const titles = await steps.allTextContents();
+    for (const t of ["Open an example", "Visualize it", "Step the backward pass", "Read a local derivative", "Try a training loop"]) {
+      assert.ok(titles.includes(t), `the walkthrough has the step "${t}" (it has ${JSON.stringify(titles)})`);
+    }
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(RESULTS, "walkthrough.png") });
+    await page.click('.getting-started-step a:has-text("Open micrograd\'s first expression")');
+    // a new untitled script holding lecture.ts
+    await page.waitForFunction(
+      () => /first\sexpression:\sL\s=/.test(document.querySelector(".monaco-editor .view-lines")?.textContent ?? ""),
+      undefined,
+      {
+        timeout: 15_000,
+      },
+    );
+  });
 });
