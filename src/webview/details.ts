@@ -4,6 +4,7 @@ import { el } from "./dom";
 import { fmt } from "./format";
 import { describePath } from "./groupTree";
 import type { Session } from "./session";
+import type { TraceNode } from "../engine/trace";
 import { nameOf } from "./unitSize";
 import { disagrees } from "../engine/numericCheck";
 
@@ -58,10 +59,24 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
       el("span", { class: "name" }, name),
       ` = ${node.op}(${node.children.map((c) => nameOf(nodes.get(c)!)).join(", ")}) = ${fmt(node.data)}, its grad ${fmt(step.upstream)}`,
     ),
+    heldBefore(node, step.upstream, s.grad(node.id)),
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),
     el("ul", { class: "updates" }, ...lines),
     done,
     check,
+  );
+}
+
+/**
+ * after backward() twice without zeroing, a node's .grad holds more than this pass sends it: say
+ * which of the two the chain rule uses
+ */
+function heldBefore(node: TraceNode, upstream: number, grad: number): HTMLElement | "" {
+  if (!node.gradBefore) return "";
+  return el(
+    "p",
+    { class: "muted" },
+    `Its .grad is ${fmt(grad)}: ${fmt(node.gradBefore)} held from before this backward() plus ${fmt(upstream)} from this pass. The chain rule passes on this pass's ${fmt(upstream)} only.`,
   );
 }
 
@@ -89,6 +104,14 @@ function numericSummary(session: Session): HTMLElement {
     parts.push(el("ul", { class: "updates" }, ...shown));
     if (off.length > shown.length) parts.push(el("p", { class: "muted" }, `… and ${off.length - shown.length} more`));
   }
+  if (off.length && session.trace.accumulated)
+    parts.push(
+      el(
+        "p",
+        { class: "muted" },
+        "The grads accumulated across backward() calls (see above): each holds more than this pass's derivative.",
+      ),
+    );
   if (linear)
     parts.push(
       el(
