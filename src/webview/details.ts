@@ -37,14 +37,22 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
   }
   const node = nodes.get(step.node)!;
   const name = nameOf(node);
-  const lines = step.updates.map((u) => {
+  const lines = step.updates.map((u, i) => {
     const child = nodes.get(u.child)!;
+    // a value used more than once: its grad so far, share by share (once, under its last update here)
+    const shares = session.shares.of(u.child, s.position);
+    const last = !step.updates.some((v, j) => j > i && v.child === u.child);
+    const sum =
+      shares.length > 1 && last
+        ? el("div", { class: "muted shares" }, `its grad so far = ${session.shares.sum(u.child, nodes, s.position)}`)
+        : "";
     return el(
       "li",
       {},
       el("span", { class: "name" }, nameOf(child)),
       `: local ∂${wrap(name)}/∂${wrap(nameOf(child))} = ${fmt(u.local)}; grad ${fmt(u.before)} + ${fmt(u.local)} × ${fmt(step.upstream)} = `,
       el("strong", {}, fmt(u.after)),
+      sum,
     );
   });
   const title = s.done ? `Step ${s.position} of ${s.total} (done)` : `Step ${s.position} of ${s.total}`;

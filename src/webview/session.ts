@@ -8,6 +8,7 @@ import { pageOf, project, RUN_MAX, type View } from "./projection";
 import type { Orientation } from "./groupLayout";
 import { Stepper } from "./stepper";
 import { widestLines } from "./unitSize";
+import { Shares } from "./contributions";
 
 /** the range of steps inside a box, to show it done or under way */
 export interface BoxSpan {
@@ -29,6 +30,8 @@ export class Session {
   readonly tree: GroupTree;
   readonly stepper: Stepper;
   readonly nodes: Map<number, TraceNode>;
+  /** what each parent sent each value */
+  readonly shares: Shares;
   readonly widest: (id: number) => number;
   readonly chains: StepBoxes;
   /** the steps each box holds, to show it done or under way */
@@ -54,6 +57,7 @@ export class Session {
     readonly trace: Trace,
   ) {
     this.nodes = new Map(trace.nodes.map((n) => [n.id, n]));
+    this.shares = new Shares(trace);
     this.tree = groupTree(trace);
     this.stepper = new Stepper(trace);
     this.widest = widestLines(trace);

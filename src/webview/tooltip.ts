@@ -19,6 +19,8 @@ export function valueTip(session: Session, id: number, locatedLimit: number | un
     `grad now: ${fmt(s.grad(id), 8)}`,
     `grad at the end: ${fmt(n.grad, 8)}`,
   ];
+  // a value used more than once: what each use sent it
+  if (session.shares.shared(id) || n.gradBefore) lines.push(`  = ${session.shares.sum(id, session.nodes)}`);
   if (step) for (const u of step.updates) lines.push(`local ∂/∂${wrap(nameOf(session.nodes.get(u.child)!))}: ${fmt(u.local, 8)}`);
   if (n.children.length === 0 && s.trace.recorded) lines.push(numericLine(n));
   const path = describePath(session.tree, id);
