@@ -10,6 +10,7 @@ import { GraphPanel, getWebviewOptions, type PanelHost } from "./graphPanel";
 import { readSettings } from "./config";
 import { showErrorDiagnostics } from "./diagnostics";
 import { pickExample } from "./newScript";
+import { exportGraph } from "./exportGraph";
 
 /** what the extension hands to other extensions and its own integration tests */
 export interface BackpropStepperApi {
@@ -125,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     vscode.commands.registerCommand("backpropStepper.visualize", (uri?: vscode.Uri) => visualize(uri)),
     vscode.commands.registerCommand("backpropStepper.newScript", (file?: unknown) => pickExample(context.extensionUri, file)),
     vscode.commands.registerCommand("backpropStepper.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("backpropStepper.exportGraph", () => exportGraph(GraphPanel.currentPanel)),
     vscode.window.onDidChangeActiveTextEditor(remember),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const panel = GraphPanel.currentPanel;

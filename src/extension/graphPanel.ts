@@ -2,7 +2,8 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { toJson } from "../engine/json";
-import type { FromWebview, RunResult, ToWebview } from "../shared/protocol";
+import type { FromWebview, ImageFormat, RunResult, ToWebview } from "../shared/protocol";
+import { exportGraph } from "./exportGraph";
 import { assertNever } from "../shared/protocol";
 import { nonce } from "./nonce";
 
@@ -26,6 +27,9 @@ export class GraphPanel {
   step = { step: 0, total: 0 };
   /** the run in flight, if any */
   abort: AbortController | undefined;
+  /** the run the panel shows */
+  result: RunResult | undefined;
+  private readonly imageWaiters: ((data: string) => void)[] = [];
 
   static createOrShow(extensionUri: vscode.Uri, file: vscode.Uri, host: PanelHost): GraphPanel {
     if (GraphPanel.currentPanel) {
@@ -86,7 +90,16 @@ export class GraphPanel {
     const shape = result.trace ? shapeOf(result) : undefined;
     const keepPosition = shape !== undefined && shape === this.lastShape;
     this.lastShape = shape;
+    this.result = result;
     this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition });
+  }
+
+  /** the graph as the page draws it now: base64 png or svg text ("" when nothing is drawn) */
+  requestImage(format: ImageFormat): Promise<string> {
+    return new Promise((resolve) => {
+      this.imageWaiters.push(resolve);
+      this.post({ type: "renderImage", format });
+    });
   }
 
   post(msg: ToWebview): void {
@@ -119,6 +132,12 @@ export class GraphPanel {
       case "openCall":
         this.host.run(this, msg.index);
         break;
+      case "export":
+        void exportGraph(this);
+        break;
+      case "image":
+        this.imageWaiters.shift()?.(msg.data);
+        break;
       default:
         assertNever(msg);
     }
@@ -136,6 +155,7 @@ export class GraphPanel {
 
   dispose(): void {
     GraphPanel.currentPanel = undefined;
+    for (const waiter of this.imageWaiters.splice(0)) waiter("");
     this.host.disposed(this);
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();

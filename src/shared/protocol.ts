@@ -133,7 +133,13 @@ export interface ShowErrorMessage {
   /** what the run had done before it ended badly: its calls, and its last recorded one when there is one */
   result?: RunResult;
 }
-export type ToWebview = ShowTraceMessage | RunStateMessage | ShowErrorMessage;
+/** host -> webview: draw the graph as it is now into an image, for Export */
+export interface RenderImageMessage {
+  type: "renderImage";
+  format: ImageFormat;
+}
+export type ImageFormat = "png" | "svg";
+export type ToWebview = ShowTraceMessage | RunStateMessage | ShowErrorMessage | RenderImageMessage;
 
 /** webview -> host: the page has loaded and listens; the host queues posts until then */
 export interface ReadyMessage {
@@ -162,7 +168,17 @@ export interface OpenCallMessage {
   type: "openCall";
   index: number;
 }
-export type FromWebview = ReadyMessage | RevealMessage | StepChangedMessage | RerunMessage | OpenCallMessage;
+/** webview -> host: the user asked to export the graph (the host asks how and where) */
+export interface ExportMessage {
+  type: "export";
+}
+/** webview -> host: the image asked for by RenderImageMessage: base64 for png, text for svg; empty when nothing is drawn */
+export interface ImageMessage {
+  type: "image";
+  format: ImageFormat;
+  data: string;
+}
+export type FromWebview = ReadyMessage | RevealMessage | StepChangedMessage | RerunMessage | OpenCallMessage | ExportMessage | ImageMessage;
 
 /** ends a switch over a message union: a new message type that is not handled fails to compile */
 export function assertNever(x: never): never {

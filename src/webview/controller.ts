@@ -1,6 +1,6 @@
 // the page's behaviour: a run arrives -> a session; every action changes the session, then the views
 // draw it. the graph is projected and laid out again only when what is visible changes.
-import type { FromWebview, RunResult, ScriptError } from "../shared/protocol";
+import type { FromWebview, ImageFormat, RunResult, ScriptError } from "../shared/protocol";
 import { button, el } from "./dom";
 import { renderDetails } from "./details";
 import { applyResults, NumericCheck } from "../engine/numericCheck";
@@ -158,6 +158,16 @@ export class Controller {
     this.setBanner("error", ...content);
   }
 
+  /** the graph as drawn, for Export */
+  image(format: ImageFormat): string {
+    return this.session ? this.graph.image(format) : "";
+  }
+
+  /** a message to the host */
+  post(msg: FromWebview): void {
+    this.host.post(msg);
+  }
+
   setStatus(text: string): void {
     this.parts.bar.status.textContent = text;
   }
@@ -193,6 +203,9 @@ export class Controller {
         break;
       case "fit":
         this.graph.fit(true);
+        return;
+      case "export":
+        this.host.post({ type: "export" });
         return;
       case "expandAll":
         s.expanded = new Set(s.tree.boxes.map((b) => b.key).filter((k) => k > 0));
@@ -369,6 +382,7 @@ export class Controller {
     b.out.disabled = !s || s.done || s.position === 0;
     b.play.disabled = !s || (s.done && !this.playing);
     b.fit.disabled = !s;
+    b.export.disabled = !s;
     const groups = (this.session?.tree.boxes.length ?? 0) > 1;
     b.expandAll.disabled = !groups || this.session!.trace.nodes.length > OPEN_ALL_LIMIT;
     b.expandAll.title =

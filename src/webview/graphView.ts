@@ -2,6 +2,7 @@
 // node, closed groups as boxes, open groups as frames around their content. it only draws: what is
 // visible comes from projection.ts, where it goes from groupLayout.ts, the colours from the stepper.
 import cytoscape from "cytoscape";
+import cytoscapeSvg from "cytoscape-svg";
 import type { Trace, TraceNode } from "../engine/trace";
 import type { Stepper } from "./stepper";
 import { countOf, fmt } from "./format";
@@ -13,6 +14,8 @@ import type { BoxSpan } from "./session";
 import { fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
 import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, runLines, shortName, valueBox } from "./unitSize";
+
+cytoscape.use(cytoscapeSvg);
 
 /** on-screen text at least 11 px */
 export const MIN_READABLE_ZOOM = 11 / FONT_PX;
@@ -431,6 +434,17 @@ export class GraphView {
   }
 
   /** nothing to draw (no trace) */
+  /**
+   * the graph as it is drawn now (the open groups, the step's colours), whole, on the theme's
+   * background: png as base64 at twice the screen's scale, svg as text; "" when nothing is drawn
+   */
+  image(format: "png" | "svg"): string {
+    if (this.cy.elements().empty()) return "";
+    const bg = getComputedStyle(document.body).getPropertyValue("--vscode-editor-background").trim() || "#ffffff";
+    if (format === "png") return this.cy.png({ full: true, scale: 2, bg, output: "base64" });
+    return (this.cy as unknown as { svg(o: { full: boolean; scale: number; bg: string }): string }).svg({ full: true, scale: 1, bg });
+  }
+
   clear(): void {
     this.scene = undefined;
     this.cy.elements().remove();

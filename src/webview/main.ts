@@ -47,6 +47,9 @@ window.addEventListener("message", (event: MessageEvent<string>) => {
     case "runState":
       controller.setStatus(`Running ${msg.fileName}…`);
       break;
+    case "renderImage":
+      controller.post({ type: "image", format: msg.format, data: controller.image(msg.format) });
+      break;
     case "showError":
       controller.setStatus(msg.fileName);
       // what the run did before it ended badly is drawn, with the reason above it

@@ -2,7 +2,8 @@
 // all, close all) and the search box. it only draws and forwards clicks; the page decides.
 import { button, el } from "./dom";
 
-export type Action = "reset" | "back" | "step" | "into" | "over" | "out" | "continue" | "play" | "fit" | "expandAll" | "collapseAll";
+export type Action =
+  "reset" | "back" | "step" | "into" | "over" | "out" | "continue" | "play" | "fit" | "expandAll" | "collapseAll" | "export";
 
 export interface Toolbar {
   element: HTMLElement;
@@ -27,6 +28,7 @@ export function toolbar(act: (a: Action) => void, onSearch: (query: string, next
     fit: b("fit", "Fit", "Show the whole graph (F); scroll to zoom, drag to pan", "fit"),
     expandAll: b("expandAll", "Open all", "Open every group", "expand-all"),
     collapseAll: b("collapseAll", "Close all", "Close every group the step is not in", "collapse-all"),
+    export: b("export", "Export…", "Save the graph as drawn (PNG or SVG), or the trace as JSON", "export"),
   };
   const search = el("input", { id: "search", title: "Find a value by its label or #id (/); Enter for the next match" });
   search.type = "search";
@@ -53,7 +55,7 @@ export function toolbar(act: (a: Action) => void, onSearch: (query: string, next
     buttons.play,
     position,
   );
-  const viewing = el("div", { class: "group" }, buttons.fit, buttons.expandAll, buttons.collapseAll, search, searchCount);
+  const viewing = el("div", { class: "group" }, buttons.fit, buttons.expandAll, buttons.collapseAll, buttons.export, search, searchCount);
   const element = el("div", { class: "toolbar" }, stepping, viewing, status);
   return { element, buttons, search, searchCount, position, status };
 }

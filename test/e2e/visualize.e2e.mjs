@@ -1,7 +1,7 @@
 // end to end, as a person would: a real vs code (code-server) in chromium, the command palette,
 // Visualize Backprop on examples/neuron.ts, Step until the pass is done, the grads read off the panel.
 import * as assert from "node:assert";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -299,5 +299,27 @@ describe("end to end in a real VS Code", function () {
         timeout: 15_000,
       },
     );
+  });
+
+  it("exports the graph as PNG and as SVG, through the save dialog, into files that are images", async () => {
+    await openFile(page, "neuron.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#export:not([disabled])");
+    for (const [label, ext, magic] of [
+      ["PNG image", "png", "\x89PNG"],
+      ["SVG image", "svg", "<svg"],
+    ]) {
+      await panel.click("#export");
+      await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label^="${label}"]`);
+      await page.click(`.quick-input-list .monaco-list-row[aria-label^="${label}"]`);
+      // vs code's save dialog (the simple one in a browser): its path is the script's folder
+      await page.waitForFunction((e) => document.querySelector(".quick-input-widget input")?.value?.endsWith(`neuron-graph.${e}`), ext);
+      await page.keyboard.press("Enter");
+      const file = join(workspace, `neuron-graph.${ext}`);
+      const end = Date.now() + 15_000;
+      while (!existsSync(file) && Date.now() < end) await page.waitForTimeout(200);
+      assert.ok(existsSync(file), `${file} was written`);
+      assert.ok(readFileSync(file).subarray(0, 8).toString("latin1").startsWith(magic), `${ext} starts as ${ext} does`);
+    }
   });
 });
