@@ -8,7 +8,8 @@
 // was given (out ≈ data + Σ local_i·Δx_i), so the check agrees through it by construction; such
 // leaves are marked linearized.
 
-import { evalOp, OP_NAMES, POW, CUSTOM } from "./ops";
+import { evalOp, CUSTOM } from "./ops";
+import { opOf } from "./traceOps";
 import type { Trace } from "./trace";
 
 /** past this many values the worker leaves the check to the panel (its set-up alone is ~200 ms at 65k) */
@@ -71,13 +72,10 @@ export class NumericCheck {
       // a child used twice (a.mul(a)) is one parent link
       for (let j = 0; j < ks.length; j++) if (ks.indexOf(ks[j]) === j) this.parents[ks[j]].push(i);
       if (ks.length === 0) this.leaves.push(i);
-      else if (node.custom) this.code[i] = CUSTOM;
-      else if (node.op.startsWith("**")) {
-        this.code[i] = POW;
-        this.k[i] = Number(node.op.slice(2));
-      } else {
-        const c = OP_NAMES.indexOf(node.op);
-        this.code[i] = c > 0 ? c : CUSTOM;
+      else {
+        const op = opOf(node);
+        this.code[i] = op.code;
+        this.k[i] = op.k;
       }
     }
     this.work.set(this.base);
