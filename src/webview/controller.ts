@@ -3,6 +3,10 @@
 import type { FromWebview, ImageFormat, RunResult, ScriptError } from "../shared/protocol";
 import { button, el } from "./dom";
 import { renderDetails } from "./details";
+import { carryOver, describeStop, nextStop, type Breakpoint, type Stop } from "./breakpoints";
+import { showMenu, type MenuItem } from "./contextMenu";
+import { whatIf } from "../engine/whatIf";
+import { fmt } from "./format";
 import { applyResults, NumericCheck } from "../engine/numericCheck";
 import type { Trace } from "../engine/trace";
 import { GraphView, MIN_READABLE_ZOOM } from "./graphView";
@@ -45,6 +49,12 @@ export class Controller {
   private drawnKey = "";
   private view: View | undefined;
   private playing: ReturnType<typeof setInterval> | undefined;
+  /** breakpoints on values; they outlive a run (kept by id, see breakpoints.ts) */
+  private breakpoints: Breakpoint[] = [];
+  /** where Continue or Play last stopped at a breakpoint, until the next move */
+  private lastStop: Stop | undefined;
+  /** what-if: the run's own result, and the leaves changed in it (id -> data) */
+  private whatIf: { original: RunResult; edits: Map<number, number> } | undefined;
   private matches: number[] = [];
   private match = -1;
 
@@ -55,16 +65,33 @@ export class Controller {
     this.graph = new GraphView(parts.graphBox, {
       onHover: (t, at) => this.hover(t, at),
       onClickValue: (id) => this.goToLine(id),
+      onContextValue: (id, at) => {
+        const box = parts.graphBox.getBoundingClientRect();
+        this.contextValue(id, box.left + at.x, box.top + at.y);
+      },
       onToggle: (key) => this.toggle(key),
       onUnroll: (key) => this.unroll(key),
     });
-    this.table = new ValuesTable(parts.tableBox, (id) => this.find(id));
+    this.table = new ValuesTable(
+      parts.tableBox,
+      (id) => this.find(id),
+      (id, x, y) => this.contextValue(id, x, y),
+    );
     this.updateControls();
   }
 
   // ---- a run's result ----
+  /** a new run: what-if edits belong to the last one; breakpoints stay on the values still there */
   show(res: RunResult, keepPosition: boolean): void {
+    this.whatIf = undefined;
+    if (res.trace) this.breakpoints = carryOver(this.breakpoints, res.trace);
+    this.graph.marks = { breakpoints: new Set(this.breakpoints.map((b) => b.id)), whatIf: new Set() };
+    this.present(res, keepPosition);
+  }
+
+  private present(res: RunResult, keepPosition: boolean): void {
     this.stopPlay();
+    this.lastStop = undefined;
     const previous = this.session?.stepper.position;
     const saved = this.host.load();
     const reloaded = this.session === undefined && saved?.file === res.file;
@@ -132,7 +159,7 @@ export class Controller {
       const done = check.run(performance.now() + 12);
       if (!done) return void (this.numericTimer = setTimeout(slice, 4));
       applyResults(trace, check);
-      renderDetails(this.parts.details, this.session);
+      this.renderSide(this.session);
       performance.mark("bps:numeric-checked");
     };
     this.numericTimer = setTimeout(slice, 300);
@@ -179,6 +206,7 @@ export class Controller {
     if (!s) return;
     const st = s.stepper;
     const p = st.position;
+    this.lastStop = undefined;
     switch (a) {
       case "reset":
         st.reset();
@@ -198,9 +226,12 @@ export class Controller {
       case "out":
         st.goTo(stepOut(s.chains, p));
         break;
-      case "continue":
-        st.goTo(st.total);
+      case "continue": {
+        // to the end, or to the first breakpoint on the way
+        this.lastStop = nextStop(s.trace, p, this.breakpoints);
+        st.goTo(this.lastStop ? this.lastStop.position : st.total);
         break;
+      }
       case "fit":
         this.graph.fit(true);
         return;
@@ -230,8 +261,15 @@ export class Controller {
     if (!s) return;
     if (s.stepper.done) s.stepper.reset();
     this.parts.bar.buttons.play.textContent = "Pause";
+    this.lastStop = undefined;
     this.playing = setInterval(() => {
+      const from = s.stepper.position;
       if (!s.stepper.step()) return this.stopPlay();
+      const stop = nextStop(s.trace, from, this.breakpoints);
+      if (stop && stop.position === s.stepper.position) {
+        this.stopPlay();
+        this.lastStop = stop;
+      }
       this.render(true);
     }, PLAY_INTERVAL_MS);
     this.render(true);
@@ -330,7 +368,7 @@ export class Controller {
     const step = st.current;
     const changed = new Set(step?.updates.map((u) => u.child) ?? []);
     this.table.update((id) => st.grad(id), step?.node, changed);
-    renderDetails(this.parts.details, s);
+    this.renderSide(s);
     this.parts.bar.position.textContent = `Step ${st.position} of ${st.total}`;
     if (around !== undefined && this.view?.unitOfBox.has(around)) this.graph.reveal([this.firstIn(s.tree, around)]);
     else this.graph.reveal([s.focus, ...(step?.updates.map((u) => u.child) ?? [])]);
@@ -370,9 +408,7 @@ export class Controller {
     this.render(false);
   }
 
-  restyle(): void {
-    this.graph.restyle();
-  }
+  restyle(): void {}
 
   private updateControls(): void {
     const s = this.session?.stepper;
@@ -396,6 +432,111 @@ export class Controller {
   private setBanner(kind: "" | "warning" | "error" | "info", ...content: (Node | string)[]): void {
     this.parts.banner.className = `banner ${kind}`;
     this.parts.banner.replaceChildren(...content);
+  }
+
+  /** the details pane: the step's chain rule, where a breakpoint stopped, the breakpoints */
+  private renderSide(s: Session): void {
+    renderDetails(this.parts.details, s);
+    if (this.lastStop) this.parts.details.prepend(el("p", { class: "stopped", id: "stopped" }, describeStop(this.lastStop)));
+    if (this.breakpoints.length === 0) return;
+    const items = this.breakpoints.map((bp) =>
+      el(
+        "li",
+        {},
+        `● ${bp.label || `#${bp.id}`}: ${breakpointText(bp)}`,
+        button("✕", "Remove this breakpoint", "", () => this.setBreakpoints(this.breakpoints.filter((b) => b !== bp))),
+      ),
+    );
+    this.parts.details.append(el("div", { class: "breakpoints" }, el("strong", {}, "Breakpoints"), el("ul", {}, ...items)));
+  }
+
+  private setBreakpoints(bps: Breakpoint[]): void {
+    this.breakpoints = bps;
+    this.graph.marks = { ...this.graph.marks, breakpoints: new Set(bps.map((b) => b.id)) };
+    if (this.session) this.render(true);
+  }
+
+  // ---- a value's context menu: breakpoints, run to here, what-if ----
+  private contextValue(id: number, x: number, y: number): void {
+    const s = this.session;
+    const n = s?.nodes.get(id);
+    if (!s || !n) return;
+    const label = nameOf(n);
+    const has = (kind: Breakpoint["kind"]) => this.breakpoints.find((b) => b.id === id && b.kind === kind);
+    const toggle = (bp: Breakpoint) => {
+      const old = has(bp.kind);
+      const rest = this.breakpoints.filter((b) => b !== old);
+      this.setBreakpoints(old && bp.kind !== "above" ? rest : [...rest, bp]);
+    };
+    const items: MenuItem[] = [
+      {
+        label: "Stop when its grad becomes NaN or infinite",
+        checked: !!has("nonFinite"),
+        run: () => toggle({ id, label, kind: "nonFinite" }),
+      },
+      {
+        label: "Stop when |grad| goes above…",
+        checked: !!has("above"),
+        number: { initial: String((has("above") as { bound?: number } | undefined)?.bound ?? 1), placeholder: "a bound, such as 10" },
+        run: (v) => toggle({ id, label, kind: "above", bound: Math.abs(v!) }),
+      },
+    ];
+    const stepAt = s.stepper.stepIndex.get(id);
+    if (stepAt !== undefined) {
+      items.push({ label: "Stop when the pass reaches it", checked: !!has("reach"), run: () => toggle({ id, label, kind: "reach" }) });
+      items.push({
+        label: "Run to here",
+        run: () => {
+          this.lastStop = undefined;
+          s.stepper.goTo(stepAt + 1);
+          this.render(true);
+        },
+      });
+    }
+    if (this.breakpoints.some((b) => b.id === id))
+      items.push({ label: "Remove its breakpoints", run: () => this.setBreakpoints(this.breakpoints.filter((b) => b.id !== id)) });
+    if (n.children.length === 0 && s.trace.recorded)
+      items.push({
+        label: "Change its data… (what-if)",
+        number: { initial: String(n.data), placeholder: "a new value" },
+        run: (v) => this.applyWhatIf(id, v!),
+      });
+    if (this.whatIf) items.push({ label: "Reset what-if: the script's values", run: () => this.resetWhatIf() });
+    showMenu(label, items, x, y);
+  }
+
+  /** a leaf's data changed: the graph's values and grads worked out again from the recorded ops */
+  private applyWhatIf(id: number, value: number): void {
+    const base = this.whatIf?.original ?? this.session?.result;
+    if (!base?.trace) return;
+    const edits = new Map(this.whatIf?.edits ?? []);
+    const original = base.trace.nodes.find((n) => n.id === id)!.data;
+    if (Object.is(original, value)) edits.delete(id);
+    else edits.set(id, value);
+    if (edits.size === 0) return this.resetWhatIf();
+    const r = whatIf(base.trace, edits);
+    this.whatIf = { original: base, edits };
+    this.graph.marks = { ...this.graph.marks, whatIf: r.changed };
+    this.present({ ...base, trace: r.trace }, true);
+    const nodes = new Map(base.trace.nodes.map((n) => [n.id, n]));
+    const said = [...edits].map(([k, v]) => `${nameOf(nodes.get(k)!)} = ${fmt(v)} (was ${fmt(nodes.get(k)!.data)})`).join(", ");
+    this.setBanner(
+      "info",
+      el(
+        "span",
+        { class: "message" },
+        `What-if: ${said}. Values and grads are worked out again from the recorded ops, without running the script; the ${r.changed.size} that changed are in orange.` +
+          (r.approximate ? " Through a hand-written op the change is linearised with its locals." : ""),
+      ),
+      button("Reset", "Back to the script's values", "reset-whatif", () => this.resetWhatIf()),
+    );
+  }
+
+  private resetWhatIf(): void {
+    const base = this.whatIf?.original;
+    this.whatIf = undefined;
+    this.graph.marks = { ...this.graph.marks, whatIf: new Set() };
+    if (base) this.present(base, true);
   }
 
   // ---- hover and click ----
@@ -433,4 +574,15 @@ function tableRows(s: Session): TableRow[] {
     .sort((a, b) => `${a.path} ${a.name}`.localeCompare(`${b.path} ${b.name}`, undefined, { numeric: true }));
   const rest = rows.filter((r) => !r.param).reverse();
   return params.concat(rest);
+}
+
+function breakpointText(bp: Breakpoint): string {
+  switch (bp.kind) {
+    case "nonFinite":
+      return "grad becomes NaN or infinite";
+    case "above":
+      return `|grad| goes above ${bp.bound}`;
+    case "reach":
+      return "the pass reaches it";
+  }
 }

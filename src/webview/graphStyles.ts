@@ -57,6 +57,11 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     { selector: "node.value.updated", style: { "border-color": c.changed, "border-width": w(2.5), "border-style": "solid" } },
     { selector: "node.value.current", style: { "border-color": c.accent, "border-width": w(3), "border-style": "solid" } },
     { selector: "node.value.nonfinite", style: { color: c.error } },
+    { selector: "node.value.whatif", style: { color: c.changed } },
+    {
+      selector: "node.value.breakpoint",
+      style: { "underlay-color": c.error, "underlay-opacity": 0.45, "underlay-padding": 4, "underlay-shape": "round-rectangle" },
+    },
     { selector: "node.found", style: { "overlay-color": c.found, "overlay-opacity": 0.25, "overlay-padding": 6 } },
     {
       selector: "node.op",

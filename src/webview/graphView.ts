@@ -25,6 +25,8 @@ export interface GraphCallbacks {
   /** the pointer is over a value or a closed box (undefined: over nothing) */
   onHover(target: { value: number } | { box: number } | undefined, at: { x: number; y: number }): void;
   onClickValue(id: number): void;
+  /** right-click on a value: its context menu, at a point of the graph's box */
+  onContextValue(id: number, at: { x: number; y: number }): void;
   /** a closed box was clicked (open it) or an open frame was (close it) */
   onToggle(box: number): void;
   /** a run of folded values was clicked: draw every value of the box that holds it */
@@ -62,6 +64,8 @@ function identity(e: cytoscape.ElementDefinition): string {
 
 export class GraphView {
   private readonly cy: cytoscape.Core;
+  /** values with a breakpoint, and values a what-if changed: marked on the graph */
+  marks: { breakpoints: ReadonlySet<number>; whatIf: ReadonlySet<number> } = { breakpoints: new Set(), whatIf: new Set() };
   private scene: Scene | undefined;
   private nodes = new Map<number, TraceNode>();
   /** each element's own classes (value, leaf, op, …), under the state classes a step sets */
@@ -96,6 +100,7 @@ export class GraphView {
     this.cy.on("mouseover", "node.value, node.op, node.box", (e) => callbacks.onHover(targetOf(e), e.renderedPosition));
     this.cy.on("mouseout", "node", (e) => callbacks.onHover(undefined, e.renderedPosition));
     this.cy.on("tap", "node.value, node.op", (e) => callbacks.onClickValue(e.target.data("value")));
+    this.cy.on("cxttap", "node.value, node.op", (e) => callbacks.onContextValue(e.target.data("value"), e.renderedPosition));
     this.cy.on("tap", "node.box, node.frame", (e) => callbacks.onToggle(e.target.data("box")));
     this.cy.on("tap", "node.run", (e) => callbacks.onUnroll(e.target.data("run")));
     // what is in view, as attributes of the graph element (end-to-end tests and assistive tech read them)
@@ -313,13 +318,17 @@ export class GraphView {
         const grad = change ? gradText(change.before, change.after) : gradText(stepper.grad(n.id));
         const isCurrent = step?.node === n.id;
         const si = stepIndex.get(n.id);
+        const breakpoint = this.marks.breakpoints.has(n.id);
         const classes = [
           isCurrent ? "current" : "",
           change ? "updated" : "",
           si !== undefined && si < pos - 1 ? "processed" : "",
           !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)) ? "nonfinite" : "",
+          breakpoint ? "breakpoint" : "",
+          this.marks.whatIf.has(n.id) ? "whatif" : "",
         ];
-        put(unitEl(u), classes.join(" "), [shortName(nameOf(n)), `data ${fmt(n.data)}`, grad].join("\n"));
+        const name = (breakpoint ? "● " : "") + shortName(nameOf(n));
+        put(unitEl(u), classes.join(" "), [name, `data ${fmt(n.data)}`, grad].join("\n"));
         if (n.children.length === 0) return;
         const current = isCurrent ? "current" : "";
         put(`o${n.id}`, current);

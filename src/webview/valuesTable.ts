@@ -142,6 +142,8 @@ export class ValuesTable {
   constructor(
     container: HTMLElement,
     private readonly onPick: (id: number) => void,
+    /** right-click on a row: the value's context menu at (x, y) */
+    private readonly onContext: (id: number, x: number, y: number) => void = () => {},
   ) {
     this.filter = el("input", { id: "values-filter", class: "values-filter" });
     this.filter.type = "search";
@@ -171,6 +173,12 @@ export class ValuesTable {
     this.body.addEventListener("click", (e) => {
       const tr = e.target instanceof Element ? e.target.closest<HTMLElement>("tr[data-node-id]") : null;
       if (tr) this.onPick(Number(tr.dataset.nodeId));
+    });
+    this.body.addEventListener("contextmenu", (e) => {
+      const tr = e.target instanceof Element ? e.target.closest<HTMLElement>("tr[data-node-id]") : null;
+      if (!tr) return;
+      e.preventDefault();
+      this.onContext(Number(tr.dataset.nodeId), e.clientX, e.clientY);
     });
 
     this.scroller = el("div", { class: "values-scroll" }, table);

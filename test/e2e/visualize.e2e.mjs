@@ -69,6 +69,10 @@ describe("end to end in a real VS Code", function () {
     // the lessons' real sizes: a 3-layer relu network on iris, and micrograd's two-moons step (65,814 values)
     for (const f of ["iris.ts", "moons.ts"]) cpSync(join(REPO, "bench", "scripts", f), join(workspace, f));
     writeFileSync(
+      join(workspace, "goes-infinite.ts"),
+      'import { Value } from "backprop-stepper";\nconst a = new Value(2, "a");\nconst b = new Value(2, "b");\nconst d = a.sub(b);\nd.label = "d";\nconst loss = d.log().mul(new Value(3, "w"));\nloss.label = "loss";\nloss.backward();\n',
+    );
+    writeFileSync(
       join(workspace, "html-label.ts"),
       `import { Value } from "backprop-stepper";\nconst a = new Value(2, ${JSON.stringify(HTML_LABEL)});\na.mul(3).backward();\n`,
     );
@@ -321,5 +325,55 @@ describe("end to end in a real VS Code", function () {
       assert.ok(existsSync(file), `${file} was written`);
       assert.ok(readFileSync(file).subarray(0, 8).toString("latin1").startsWith(magic), `${ext} starts as ${ext} does`);
     }
+  });
+
+  /** right-clicks the values table's row of `label` and picks the menu item that starts with `item` */
+  async function valueMenu(panel, label, item) {
+    const row = panel
+      .locator("#values tr[data-node-id]")
+      .filter({ has: panel.locator("td.name bdi.label", { hasText: new RegExp(`^${label}$`) }) });
+    await row.first().click({ button: "right" });
+    await panel.locator("#context-menu button.item", { hasText: item }).first().click();
+  }
+
+  it("a breakpoint on a grad that becomes infinite stops End there, and says why", async () => {
+    await openFile(page, "goes-infinite.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#values tr[data-node-id]");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "goes-infinite.ts");
+    await valueMenu(panel, "d", "Stop when its grad becomes NaN or infinite");
+    await panel.click("#continue");
+    await panel.waitForSelector("#stopped");
+    assert.match(await panel.textContent("#stopped"), /Stopped at step \d+: d's grad is no longer finite/);
+    const [at, of] = (await panel.textContent("#position")).match(/\d+/g).map(Number);
+    assert.ok(at < of, `stopped at step ${at}, before the end (${of})`);
+    await page.screenshot({ path: join(RESULTS, "breakpoint-stopped.png") });
+  });
+
+  it("what-if: a leaf's data changed in the panel changes the grads, and Reset brings the script's back", async () => {
+    await openFile(page, "neuron.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#values tr[data-node-id]");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "neuron.ts");
+    await valueMenu(panel, "w1", "Change its data");
+    await panel.fill("#context-menu input.number", "0.5");
+    await panel.press("#context-menu input.number", "Enter");
+    await panel.waitForFunction(() => /What-if: w1 = 0.5 \(was -3\)/.test(document.querySelector("#banner")?.textContent ?? ""));
+    await panel.click("#continue");
+    const gradOf = (label) =>
+      panel.evaluate(
+        (l) =>
+          [...document.querySelectorAll("#values tr[data-node-id]")]
+            .find((tr) => tr.querySelector("bdi.label")?.textContent === l)
+            ?.querySelector("td.grad")?.textContent,
+        label,
+      );
+    // x1.grad = w1 · (1 - o²): -1.5 with w1 = -3; with w1 = 0.5, o = tanh(7.88) and the grad nearly 0
+    assert.notStrictEqual(await gradOf("x1"), "-1.5");
+    await page.screenshot({ path: join(RESULTS, "what-if.png") });
+    // Reset keeps the step position (the end): the script's grads are back
+    await panel.click("#reset-whatif");
+    await panel.waitForFunction(() => !document.querySelector("#banner")?.textContent?.includes("What-if"));
+    assert.strictEqual(await gradOf("x1"), "-1.5");
   });
 });
