@@ -104,8 +104,8 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   if (!fs.statSync(file).isFile())
     return Promise.resolve({ ok: false, error: { kind: "crash", message: `${file} is a folder, not a script file.` } });
   const workerPath = opts.workerPath ?? path.join(__dirname, "worker.js");
-  // the bundle's folder belongs to the run, not to the worker: a worker stopped by its time limit
-  // cannot clean up after itself
+  // a folder of the run's own (a worker ended by process.exit leaves its last messages there); it
+  // belongs to the run, not to the worker: a worker stopped by its time limit cannot clean up
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-"));
   const removeTmp = () => fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
   const child = fork(workerPath, [], {

@@ -60,7 +60,7 @@ export interface RunRequest {
   maxNodes: number;
   /** keep this backward() call (its index) for the panel instead of the last one */
   captureCall?: number;
-  /** a folder of the run's own for the bundle (the host removes it) */
+  /** a folder of the run's own, for the worker's last words on process.exit (the host removes it) */
   tmpDir: string;
   /** the worker stops itself this long after it starts, whatever the script does */
   deadlineMs: number;
