@@ -37,9 +37,12 @@ const NUMERIC = [true, false, false, true, false, true, true, false, true];
 export function formatTraceTable(trace: Trace): string {
   const byId = new Map<number, TraceNode>();
   for (const n of trace.nodes) byId.set(n.id, n);
+  // an unlabelled leaf is a constant the engine lifted (x.mul(3)): it shows as its number
   const name = (id: number): string => {
     const n = byId.get(id);
-    return n !== undefined && n.label !== "" ? `${terminalSafe(n.label)}#${id}` : `#${id}`;
+    if (n === undefined) return `#${id}`;
+    if (n.label !== "") return `${terminalSafe(n.label)}#${id}`;
+    return n.children.length === 0 ? `${formatNumber(n.data)}#${id}` : `#${id}`;
   };
 
   const lines: string[] = [];

@@ -2,12 +2,15 @@
 // on the way in (lines stay where they were; a source map gives the exact columns). so __dirname,
 // __filename, relative imports (./data, ./data.json, ./util.js for util.ts) and node's built-ins
 // behave as they do in node, and "backprop-stepper" is the engine this process has loaded.
-// pure javascript: no native binary, so one package serves every platform.
+// a value the script did not label is named after the variable it was first assigned to
+// (autoNames.ts). pure javascript: no native binary, so one package serves every platform.
 import Module, { SourceMap } from "node:module";
 import * as fs from "node:fs";
 import * as vm from "node:vm";
 import { transform } from "sucrase";
 import type { SourcePos } from "../shared/protocol";
+import { nameValue } from "../engine/naming";
+import { NAME_HELPER, addNames } from "./autoNames";
 
 /** what `import ... from "backprop-stepper"` resolves to */
 export const ENGINE_ID = "backprop-stepper";
@@ -52,6 +55,8 @@ export function installLoader(engine: object, entry: string): Loader {
   engineModule.exports = engine;
   engineModule.loaded = true;
   M._cache[ENGINE_ID] = engineModule;
+  // what the naming calls added to the user's files call: read-only, and out of the script's sight
+  Object.defineProperty(globalThis, NAME_HELPER, { value: nameValue, writable: false, enumerable: false, configurable: true });
 
   const resolve = M._resolveFilename;
   M._resolveFilename = function (request, parent, ...rest) {
@@ -127,8 +132,9 @@ function strip(source: string, file: string, isEntry: boolean): Stripped {
       .replace(/^Unexpected token/, token ? `Unexpected "${token}"` : "Unexpected end of file");
     throw new ScriptSyntaxError(message, { file, line: err.loc?.line ?? 1, column: err.loc?.column ?? 1 });
   }
-  const map = { ...out.sourceMap!, sources: [file] } as SourceMap["payload"];
-  if (!/\bawait\b/.test(source) || !needsAsync(out.code)) return { code: out.code, map, shift: 0 };
+  const named = addNames(out.code, out.sourceMap!.mappings);
+  const map = { ...out.sourceMap!, sources: [file], mappings: named.mappings } as SourceMap["payload"];
+  if (!/\bawait\b/.test(source) || !needsAsync(named.code)) return { code: named.code, map, shift: 0 };
   if (!isEntry) {
     throw new ScriptSyntaxError("top-level await works in the script itself, not in a file it imports (nothing waits for an import).", {
       file,
@@ -137,7 +143,7 @@ function strip(source: string, file: string, isEntry: boolean): Stripped {
   }
   // the script's body runs in an async function: its rejection is the script's error, reported
   // like any other; one line is added above it, and the map says so
-  return { code: `(async () => {\n${out.code}\n})();`, map: { ...map, mappings: ";" + map.mappings }, shift: 1 };
+  return { code: `(async () => {\n${named.code}\n})();`, map: { ...map, mappings: ";" + map.mappings }, shift: 1 };
 }
 
 /** true when the code has top-level await: it compiles only as the body of an async function */

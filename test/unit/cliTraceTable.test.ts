@@ -57,6 +57,16 @@ describe("formatTraceTable", () => {
     assert.match(t, new RegExp(`#${y.id}\\s+log`));
   });
 
+  it("shows an unlabelled leaf (a number the engine lifted) as its number", () => {
+    const x = new Value(2, "x");
+    const y = x.mul(3).add(-0.5);
+    const [three, half] = [y.children[0].children[1], y.children[1]];
+    const t = formatTraceTable(traceOf(y));
+    assert.match(t, new RegExp(`#${y.id}\\s+\\+\\s+1\\s+#${y.children[0].id}\\s`));
+    assert.ok(t.includes(` 3#${three.id} `), t);
+    assert.ok(t.includes(` -0.5#${half.id} `), t);
+  });
+
   it("warns about accumulated grads and says when a pass was not recorded", () => {
     const x = new Value(1, "x");
     const y = x.tanh();
