@@ -83,8 +83,10 @@ export class Controller {
   // ---- a run's result ----
   /** a new run: what-if edits belong to the last one; breakpoints stay on the values still there */
   show(res: RunResult, keepPosition: boolean): void {
+    // breakpoints are kept by value id: only a re-run of the same script makes the same ids
+    const sameScript = (this.whatIf?.original ?? this.session?.result)?.file === res.file;
     this.whatIf = undefined;
-    if (res.trace) this.breakpoints = carryOver(this.breakpoints, res.trace);
+    this.breakpoints = res.trace && sameScript ? carryOver(this.breakpoints, res.trace) : [];
     this.graph.marks = { breakpoints: new Set(this.breakpoints.map((b) => b.id)), whatIf: new Set() };
     this.present(res, keepPosition);
   }
@@ -162,7 +164,8 @@ export class Controller {
       this.renderSide(this.session);
       performance.mark("bps:numeric-checked");
     };
-    this.numericTimer = setTimeout(slice, 300);
+    // a small graph (a what-if) right away; a big one once it is drawn
+    this.numericTimer = setTimeout(slice, trace.nodes.length > 20_000 ? 300 : 0);
   }
 
   showError(error: ScriptError, partial?: RunResult): void {

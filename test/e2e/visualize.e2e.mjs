@@ -351,14 +351,16 @@ describe("end to end in a real VS Code", function () {
   });
 
   it("what-if: a leaf's data changed in the panel changes the grads, and Reset brings the script's back", async () => {
-    await openFile(page, "neuron.ts");
+    // a file no earlier test showed: the panel's status names it once this run has arrived
+    await openFile(page, "lecture.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#values tr[data-node-id]");
-    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "neuron.ts");
-    await valueMenu(panel, "w1", "Change its data");
-    await panel.fill("#context-menu input.number", "0.5");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "lecture.ts");
+    await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Step 0 of 3");
+    await valueMenu(panel, "a", "Change its data");
+    await panel.fill("#context-menu input.number", "1");
     await panel.press("#context-menu input.number", "Enter");
-    await panel.waitForFunction(() => /What-if: w1 = 0.5 \(was -3\)/.test(document.querySelector("#banner")?.textContent ?? ""));
+    await panel.waitForFunction(() => /What-if: a = 1 \(was 2\)/.test(document.querySelector("#banner")?.textContent ?? ""));
     await panel.click("#continue");
     const gradOf = (label) =>
       panel.evaluate(
@@ -368,12 +370,12 @@ describe("end to end in a real VS Code", function () {
             ?.querySelector("td.grad")?.textContent,
         label,
       );
-    // x1.grad = w1 · (1 - o²): -1.5 with w1 = -3; with w1 = 0.5, o = tanh(7.88) and the grad nearly 0
-    assert.notStrictEqual(await gradOf("x1"), "-1.5");
+    // L = (a·b + c)·f: f.grad = a·b + c, 4 with a = 2, 7 with a = 1
+    assert.strictEqual(await gradOf("f"), "7");
     await page.screenshot({ path: join(RESULTS, "what-if.png") });
     // Reset keeps the step position (the end): the script's grads are back
     await panel.click("#reset-whatif");
     await panel.waitForFunction(() => !document.querySelector("#banner")?.textContent?.includes("What-if"));
-    assert.strictEqual(await gradOf("x1"), "-1.5");
+    assert.strictEqual(await gradOf("f"), "4", "f's grad after Reset");
   });
 });
