@@ -2,10 +2,9 @@
 // the same loop computes grads and (when asked) records the steps, so the stepper can never
 // show something the engine did not do.
 
-import type { ManualOp, Value } from "./value";
-import { CUSTOM, LEAF, POW, localOf, type PowExponent } from "./ops";
+import type { ManualOp, Node, PowExponent, Tape } from "./types";
+import { CUSTOM, LEAF, POW, localOf } from "./ops";
 import { topoOrder } from "./topo";
-import type { Tape } from "./tape";
 import { RecordedCall, currentListener, isRecording, takeCallIndex } from "./recorder";
 
 export interface PassResult {
@@ -29,7 +28,7 @@ const MAX_KEPT = 1 << 20;
  * root's flow is 1, and each node hands local * flow to each child, into both flow and grad.
  * when every grad starts at zero, grad == flow and this is exactly micrograd.
  */
-export function chainRule(root: Value, order: readonly Value[], record: boolean): PassResult {
+export function chainRule(root: Node, order: readonly Node[], record: boolean): PassResult {
   const n = order.length;
   if (flowBuffer.length < n && n <= MAX_KEPT) flowBuffer = new Float64Array(Math.min(MAX_KEPT, Math.max(n, 2 * flowBuffer.length)));
   const flow = n <= flowBuffer.length ? flowBuffer : new Float64Array(n); // a huge graph's buffer is not kept
@@ -69,7 +68,7 @@ export function chainRule(root: Value, order: readonly Value[], record: boolean)
     if (code === LEAF) continue;
     const f = flow[i];
     if (code !== CUSTOM) {
-      const a = v._a as Value;
+      const a = v._a as Node;
       const b = v._b;
       const x = a.data;
       const y = b === null ? 0 : b.data;
@@ -120,13 +119,13 @@ export function chainRule(root: Value, order: readonly Value[], record: boolean)
 }
 
 /** number of children, without building the children array */
-function arity(v: Value): number {
+function arity(v: Node): number {
   if (v._code === CUSTOM) return (v._ext as ManualOp).children.length;
   return v._a === null ? 0 : v._b === null ? 1 : 2;
 }
 
 /** Value.backward(): sort, run the chain rule, tell the listener. steps are recorded only for a listener */
-export function backward(root: Value): void {
+export function backward(root: Node): void {
   const index = takeCallIndex();
   const listener = currentListener();
   const record = listener !== null && isRecording();

@@ -6,8 +6,9 @@
 // so the check through it agrees by construction and cannot catch a wrong local: such leaves
 // are reported with linearized = true.
 
-import type { ManualOp, Value } from "./value";
-import { CUSTOM, LEAF, POW, evalOp, type PowExponent } from "./ops";
+import type { Value } from "./value";
+import type { ManualOp, Node, PowExponent } from "./types";
+import { CUSTOM, LEAF, POW, evalOp } from "./ops";
 import { topoOrder } from "./topo";
 import { chainRule } from "./backward";
 
@@ -41,7 +42,7 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
   for (let i = 0; i < n; i++) order[i].grad = saved[i];
 
   // children as positions in order, for the forward re-runs
-  const pos = new Map<Value, number>();
+  const pos = new Map<Node, number>();
   for (let i = 0; i < n; i++) pos.set(order[i], i);
   const kids: number[][] = order.map((v) => v.children.map((c) => pos.get(c) as number));
 
@@ -93,7 +94,7 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
 }
 
 /** the value of v given its children's values in vals */
-function evalNode(v: Value, ks: readonly number[], vals: Float64Array, flags: { linearized: boolean }): number {
+function evalNode(v: Node, ks: readonly number[], vals: Float64Array, flags: { linearized: boolean }): number {
   const code = v._code;
   if (code === LEAF) return v.data;
   if (code === CUSTOM) {

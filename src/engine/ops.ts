@@ -83,11 +83,6 @@ export function localOf(code: number, i: number, out: number, x: number, y: numb
   }
 }
 
-/** pow's constant exponent, kept beside the op (pow has one child) */
-export interface PowExponent {
-  readonly k: number;
-}
-
 /** logistic function, written so exp never overflows on the side that matters */
 export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));

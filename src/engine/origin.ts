@@ -1,6 +1,6 @@
 // where new values come from. the engine cannot know the user's source lines (it is pure); the
 // runner installs a locator that can. with none installed a value costs one null check.
-import type { SourceLoc } from "./value";
+import type { SourceLoc } from "./types";
 
 export type Locator = () => SourceLoc | undefined;
 

@@ -1,30 +1,10 @@
 // who hears about backward() calls, and whether passes are recorded for them.
 // the runner installs a listener; a training loop may switch recording off to run at full speed.
 
-import type { Value } from "./value";
-import type { TraceStep } from "./trace";
-import { tapeSteps, type Tape } from "./tape";
+import type { BackwardCall, BackwardListener, Node, Tape, TraceStep } from "./types";
+import { tapeSteps } from "./tape";
 
-/** one finished backward() call */
-export interface BackwardCall {
-  /** 0, 1, 2… per process, counting every backward() call, heard or not */
-  readonly index: number;
-  readonly root: Value;
-  /** the topological order the pass used (leaves first, root last) */
-  readonly order: readonly Value[];
-  /** in the order backward ran them; null when recording was off */
-  readonly steps: TraceStep[] | null;
-  /** some value in the graph had a non-zero grad before the pass: its grads were added to, not set */
-  readonly accumulated: boolean;
-  /** grad of order[i] before the pass, null when recording was off */
-  readonly gradBefore: Float64Array | null;
-  /** grad of order[i] right after the pass, null when recording was off */
-  readonly gradAfter: Float64Array | null;
-  /** data of order[i] when the pass ran, null when recording was off */
-  readonly data: Float64Array | null;
-}
-
-export type BackwardListener = (call: BackwardCall) => void;
+export type { BackwardCall, BackwardListener } from "./types";
 
 let listener: BackwardListener | null = null;
 let recording = true;
@@ -64,8 +44,8 @@ export class RecordedCall implements BackwardCall {
 
   constructor(
     readonly index: number,
-    readonly root: Value,
-    readonly order: readonly Value[],
+    readonly root: Node,
+    readonly order: readonly Node[],
     readonly accumulated: boolean,
     private readonly tape: Tape | null,
   ) {}

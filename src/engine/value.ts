@@ -2,48 +2,13 @@
 // d(this)/d(child) of each child follows from the op and the data (ops.ts localOf), so the stepper
 // can show it; a hand-written op (manualGrad) keeps the locals it was given.
 
-import {
-  ADD,
-  CUSTOM,
-  DIV,
-  EXP,
-  LEAF,
-  LOG,
-  MUL,
-  NEG,
-  OP_NAMES,
-  POW,
-  RELU,
-  SIGMOID,
-  SUB,
-  TANH,
-  localOf,
-  powName,
-  sigmoid,
-  type PowExponent,
-} from "./ops";
+import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, localOf, powName, sigmoid } from "./ops";
+import type { ManualOp, Node, PowExponent, SourceLoc } from "./types";
 import { currentGroup, type Group } from "./group";
 import { backward } from "./backward";
 import { locate } from "./origin";
 
-/** where a value was created in the user's script (filled in by the runner, not the engine) */
-export interface SourceLoc {
-  /** 1-based */
-  line: number;
-  /** 1-based */
-  column: number;
-  /** the file, when it is not the script itself (a value made in an imported file) */
-  file?: string;
-}
-
-/** the side record of a hand-written op (manualGrad); rare, so it stays out of the hot fields */
-export interface ManualOp {
-  readonly name: string;
-  readonly children: readonly Value[];
-  readonly locals: readonly number[];
-  /** optional pure forward formula, used only by gradCheck */
-  readonly forward: ((xs: readonly number[]) => number) | null;
-}
+export type { SourceLoc, ManualOp } from "./types";
 
 const NO_VALUES: readonly Value[] = Object.freeze([]);
 const NO_NUMBERS: readonly number[] = Object.freeze([]);
@@ -58,7 +23,7 @@ const BLOCK = 1024;
 let block = new Float64Array(2 * BLOCK);
 let used = 0;
 
-export class Value {
+export class Value implements Node {
   // every field is set in the constructor, in one order, so all values share one hidden class.
   // ops keep up to two children in _a/_b instead of an array, and no closure: few, small objects
   // per node, because garbage collection of a training loop's graphs is what costs the most.
@@ -136,7 +101,7 @@ export class Value {
 
   /** the inputs in order; a value used twice appears twice (a.mul(a) has children [a, a]) */
   get children(): readonly Value[] {
-    if (this._code === CUSTOM) return (this._ext as ManualOp).children;
+    if (this._code === CUSTOM) return (this._ext as ManualOp).children as readonly Value[]; // manualGrad lifted them
     const a = this._a;
     if (a === null) return NO_VALUES;
     const b = this._b;

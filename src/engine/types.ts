@@ -1,0 +1,178 @@
+// the engine's shared shapes, and nothing else: no code, so any file can import them without
+// importing the files that implement them. that keeps the engine's imports free of cycles:
+// value.ts imports backward.ts (v.backward()), so backward.ts names what it walks by the Node
+// interface here, not by the Value class.
+
+import type { Group, GroupKind } from "./group";
+
+/** where a value was created in the user's script (filled in by the runner, not the engine) */
+export interface SourceLoc {
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  column: number;
+  /** the file, when it is not the script itself (a value made in an imported file) */
+  file?: string;
+}
+
+/**
+ * a value as the graph's walkers (topo.ts, backward.ts, tape.ts, trace.ts) see it. value.ts's Value
+ * is the only kind there is.
+ */
+export interface Node {
+  readonly id: number;
+  label: string;
+  data: number;
+  /** d(root)/d(this), summed over every backward() since it was last set to 0 */
+  grad: number;
+  /** "" for a leaf, else a short op name: "+", "*", "**2", "tanh", or a hand-written op's name */
+  readonly op: string;
+  /** the inputs in order; a value used twice appears twice */
+  readonly children: readonly Node[];
+  /** d(this)/d(child) for each child, in child order, at the current data */
+  readonly locals: readonly number[];
+  /** the group (a module's call or parameters, a loss, a sum) the value was made in, if any */
+  group: Group | null;
+  loc: SourceLoc | undefined;
+  /** @internal op code (ops.ts); LEAF for a leaf */
+  _code: number;
+  /** @internal first child of a built-in op, null for a leaf or a hand-written op */
+  _a: Node | null;
+  /** @internal second child of a binary op, else null */
+  _b: Node | null;
+  /** @internal pow's exponent, or a hand-written op's record; null for other ops */
+  _ext: PowExponent | ManualOp | null;
+  /** @internal the number of the last topological sort that reached this value (topo.ts); 0 before any */
+  _mark: number;
+}
+
+/** pow's constant exponent, kept beside the op (pow has one child) */
+export interface PowExponent {
+  readonly k: number;
+}
+
+/** the side record of a hand-written op (manualGrad); rare, so it stays out of the hot fields */
+export interface ManualOp {
+  readonly name: string;
+  readonly children: readonly Node[];
+  readonly locals: readonly number[];
+  /** optional pure forward formula, used only by gradCheck */
+  readonly forward: ((xs: readonly number[]) => number) | null;
+}
+
+/** what a recorded backward pass keeps: flat arrays of numbers, filled as the chain rule runs (tape.ts) */
+export interface Tape {
+  /** grad of order[i] before the pass */
+  readonly gradBefore: Float64Array;
+  /** grad of order[i] right after the pass (a training loop changes it later) */
+  readonly gradAfter: Float64Array;
+  /** data of order[i] when the pass ran (an optimizer changes it later) */
+  readonly data: Float64Array;
+  /** one per step: the node's upstream gradient in this pass */
+  readonly upstream: Float64Array;
+  /** one per update: the child's grad just before the update */
+  readonly before: Float64Array;
+  /** one per update: the local derivative the update used */
+  readonly local: Float64Array;
+}
+
+/** one finished backward() call */
+export interface BackwardCall {
+  /** 0, 1, 2… per process, counting every backward() call, heard or not */
+  readonly index: number;
+  readonly root: Node;
+  /** the topological order the pass used (leaves first, root last) */
+  readonly order: readonly Node[];
+  /** in the order backward ran them; null when recording was off */
+  readonly steps: TraceStep[] | null;
+  /** some value in the graph had a non-zero grad before the pass: its grads were added to, not set */
+  readonly accumulated: boolean;
+  /** grad of order[i] before the pass, null when recording was off */
+  readonly gradBefore: Float64Array | null;
+  /** grad of order[i] right after the pass, null when recording was off */
+  readonly gradAfter: Float64Array | null;
+  /** data of order[i] when the pass ran, null when recording was off */
+  readonly data: Float64Array | null;
+}
+
+export type BackwardListener = (call: BackwardCall) => void;
+
+// the trace of one backward() call as plain data: what `trace --json` prints and the panel draws
+// (trace.ts builds it). contract: for every update, after = before + local * upstream of its step
+// (and upstream is the node's final grad when all grads were zero before the pass).
+
+export interface TraceUpdate {
+  child: number;
+  /** d(node)/d(child), recorded at forward time */
+  local: number;
+  /** child's grad before this update */
+  before: number;
+  /** before + local * upstream */
+  after: number;
+}
+
+export interface TraceStep {
+  node: number;
+  /** d(root)/d(node) within this pass */
+  upstream: number;
+  /** one per child, in child order (a child used twice appears twice) */
+  updates: TraceUpdate[];
+}
+
+export interface TraceNode {
+  id: number;
+  label: string;
+  op: string;
+  data: number;
+  /** grad after the pass */
+  grad: number;
+  /** grad before the pass; null when the pass was not recorded */
+  gradBefore: number | null;
+  children: number[];
+  /** d(this)/d(child) per child */
+  locals: number[];
+  module?: string;
+  /** a hand-written op (manualGrad): its op is a name, not a formula */
+  custom?: true;
+  /** a leaf's d(root)/d(leaf) by central difference on this pass's values (numericCheck.ts) */
+  numeric?: number;
+  /** the numeric check went through a hand-written op, linearised with its own locals */
+  linearized?: true;
+  /** id of the innermost group (in Trace.groups) the value was made in */
+  group?: number;
+  loc?: SourceLoc;
+}
+
+/** a group of values: a module's parameters or one call of it, a loss, a term, a sum */
+export interface TraceGroup {
+  id: number;
+  kind: GroupKind;
+  /** "MLP", "layer 2", "neuron 1", "mse", "term 3", "sum" */
+  name: string;
+  /** the enclosing group, null at the top */
+  parent: number | null;
+  /** which call of its module this is, 1, 2, … in this graph (sample 3 of a model); null for parameters and helpers */
+  call: number | null;
+  /** the module it belongs to, as the id of that module's parameters group (calls and parameters share it) */
+  owner?: number;
+  /** the module path of its values ("MLP/L1/N2") */
+  module?: string;
+}
+
+export interface Trace {
+  /** which backward() call of the process this was (0, 1, …) */
+  index: number;
+  root: number;
+  /** some grad was non-zero before the pass, so grads were added to (backward twice, no zeroGrad) */
+  accumulated: boolean;
+  /** false when recording was off: no steps, and data/grad are read live rather than from the pass */
+  recorded: boolean;
+  /** every value reachable from root exactly once, leaves first */
+  nodes: TraceNode[];
+  /** in the order backward ran them: one per node with children */
+  steps: TraceStep[];
+  /** every group a node is in, and their ancestors, parents before children */
+  groups: TraceGroup[];
+  /** leaves whose numeric check was left for the panel to finish (a big graph); absent when all are checked */
+  numericPending?: number;
+}
