@@ -1,4 +1,9 @@
-// op codes: a value stores its op as a small integer so the class stays monomorphic and cheap;
+// every built-in op, in two tables: its forward formula (evalOp) and its local derivatives
+// (localOf). they are the only place either is written: the Value methods make their data with
+// evalOp and backward() uses localOf, and so do gradCheck, the numeric check and what-if when they
+// work a recorded graph out again. a hand-written op (manualGrad) brings its own.
+//
+// a value stores its op as a small integer (a code below) so the class stays monomorphic and cheap;
 // the string a learner sees comes from OP_NAMES (or the name given to a hand-written op).
 
 export const LEAF = 0;
@@ -19,7 +24,10 @@ export const CUSTOM = 12;
 /** short names, readable on a graph node; pow shows its exponent ("**2") and is built by powName */
 export const OP_NAMES: readonly string[] = ["", "+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "relu", "sigmoid", "custom"];
 
-/** the pure forward formula of a built-in op; k is the exponent of pow. gradCheck re-runs graphs with it */
+/**
+ * the forward formulas: out as a function of the children's data x (and y, for an op of two); k is
+ * pow's exponent. with a constant code (a Value method) the switch folds away once compiled.
+ */
 export function evalOp(code: number, x: number, y: number, k: number): number {
   switch (code) {
     case ADD:
@@ -50,9 +58,9 @@ export function evalOp(code: number, x: number, y: number, k: number): number {
 }
 
 /**
- * d(out)/d(child i) of a built-in op, from the data of out and of its children (x, y); k is
- * pow's exponent. derived when needed instead of stored in every value: two fewer 16-byte number
- * boxes per value, which is most of the garbage collector's work in a training loop.
+ * the local derivatives: d(out)/d(child i) of a built-in op, from the data of out and of its
+ * children (x, y); k is pow's exponent. derived when needed instead of stored in every value: two
+ * fewer 16-byte number boxes per value, which is most of the garbage collector's work in a training loop.
  */
 export function localOf(code: number, i: number, out: number, x: number, y: number, k: number): number {
   switch (code) {

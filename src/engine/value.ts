@@ -2,7 +2,7 @@
 // d(this)/d(child) of each child follows from the op and the data (ops.ts localOf), so the stepper
 // can show it; a hand-written op (manualGrad) keeps the locals it was given.
 
-import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, localOf, powName, sigmoid } from "./ops";
+import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, evalOp, localOf, powName } from "./ops";
 import type { ManualOp, Node, PowExponent, SourceLoc } from "./types";
 import { currentGroup, type Group } from "./group";
 import { backward } from "./backward";
@@ -122,23 +122,19 @@ export class Value implements Node {
   }
 
   add(other: Value | number): Value {
-    const b = lift(other);
-    return node(ADD, this.data + b.data, this, b);
+    return node(ADD, this, lift(other));
   }
 
   sub(other: Value | number): Value {
-    const b = lift(other);
-    return node(SUB, this.data - b.data, this, b);
+    return node(SUB, this, lift(other));
   }
 
   mul(other: Value | number): Value {
-    const b = lift(other);
-    return node(MUL, this.data * b.data, this, b);
+    return node(MUL, this, lift(other));
   }
 
   div(other: Value | number): Value {
-    const b = lift(other);
-    return node(DIV, this.data / b.data, this, b);
+    return node(DIV, this, lift(other));
   }
 
   /** other - this, for a number on the left (2 - x) */
@@ -154,34 +150,31 @@ export class Value implements Node {
   /** this ** k for a constant exponent k */
   pow(k: number): Value {
     if (typeof k !== "number") throw new TypeError(`pow takes a number exponent (x.pow(2)), got ${kindOf(k)}`);
-    const v = node(POW, Math.pow(this.data, k), this, null);
-    v._ext = { k };
-    return v;
+    return node(POW, this, null, { k });
   }
 
   neg(): Value {
-    return node(NEG, -this.data, this, null);
+    return node(NEG, this, null);
   }
 
   exp(): Value {
-    return node(EXP, Math.exp(this.data), this, null);
+    return node(EXP, this, null);
   }
 
   log(): Value {
-    return node(LOG, Math.log(this.data), this, null);
+    return node(LOG, this, null);
   }
 
   tanh(): Value {
-    return node(TANH, Math.tanh(this.data), this, null);
+    return node(TANH, this, null);
   }
 
   relu(): Value {
-    const x = this.data;
-    return node(RELU, x < 0 ? 0 : x, this, null);
+    return node(RELU, this, null);
   }
 
   sigmoid(): Value {
-    return node(SIGMOID, sigmoid(this.data), this, null);
+    return node(SIGMOID, this, null);
   }
 
   /** grad of this := grad + 1, then the chain rule in reverse topological order; grads accumulate like pytorch */
@@ -217,11 +210,13 @@ function kindOf(x: unknown): string {
   return x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : `${typeof x} ${String(x)}`;
 }
 
-function node(code: number, data: number, a: Value, b: Value | null): Value {
-  const v = new Value(data);
+/** the value a built-in op makes from its children (b: null for an op of one child), its data by the op's forward formula */
+function node(code: number, a: Value, b: Value | null, pow: PowExponent | null = null): Value {
+  const v = new Value(evalOp(code, a.data, b === null ? 0 : b.data, pow === null ? 0 : pow.k));
   v._code = code;
   v._a = a;
   v._b = b;
+  v._ext = pow;
   return v;
 }
 
