@@ -1,135 +1,83 @@
-// phase two of backward: the chain rule, one node at a time in reverse topological order.
-// the same loop computes grads and (when asked) records the steps, so the stepper can never
-// show something the engine did not do.
+// backward in micrograd's two phases: the values in topological order (topo.ts), then the chain
+// rule, one node at a time from the root back to the leaves. the same loop computes the grads and,
+// when asked, records the steps, so the stepper can never show something the engine did not do.
+// referenceBackward.ts is the textbook version, short and slow; the unit tests check this one against it.
 
-import type { ManualOp, Node, PowExponent, Tape } from "./types";
+import type { ManualOp, Node, PowExponent } from "./types";
 import { CUSTOM, LEAF, POW, localOf } from "./ops";
 import { topoOrder } from "./topo";
+import { TapeWriter } from "./tape";
 import { RecordedCall, currentListener, isRecording, takeCallIndex } from "./recorder";
-
-export interface PassResult {
-  /** some value had a non-zero grad before the pass */
-  accumulated: boolean;
-  tape: Tape | null;
-  /** d(root)/d(order[i]) of this pass; a scratch buffer, valid until the next pass */
-  flow: Float64Array;
-}
-
-const NONE = new Float64Array(0);
-
-// upstream gradients live in one reused buffer, indexed by position in the order, rather than in a
-// field of every value: a number field costs each value a 16-byte box, and garbage collection time
-let flowBuffer = new Float64Array(1 << 12);
-const MAX_KEPT = 1 << 20;
-
-/**
- * grads accumulate like pytorch: each pass adds d(root)/d(v) to v.grad, so two passes without
- * zeroing double every grad. d(root)/d(v) of this pass is kept apart as its flow ("upstream"):
- * root's flow is 1, and each node hands local * flow to each child, into both flow and grad.
- * when every grad starts at zero, grad == flow and this is exactly micrograd.
- */
-export function chainRule(root: Node, order: readonly Node[], record: boolean): PassResult {
-  const n = order.length;
-  if (flowBuffer.length < n && n <= MAX_KEPT) flowBuffer = new Float64Array(Math.min(MAX_KEPT, Math.max(n, 2 * flowBuffer.length)));
-  const flow = n <= flowBuffer.length ? flowBuffer : new Float64Array(n); // a huge graph's buffer is not kept
-  let accumulated = false;
-  let updates = 0;
-  let steps = 0;
-  for (let i = 0; i < n; i++) {
-    const v = order[i];
-    v._mark = -1 - i; // where the pass finds v's flow; never equal to a sort's (positive) mark
-    flow[i] = 0;
-    if (v.grad !== 0) accumulated = true;
-    if (record) {
-      const k = arity(v);
-      updates += k;
-      if (k > 0) steps++;
-    }
-  }
-  let gradBefore = NONE;
-  let upstream = NONE;
-  let before = NONE;
-  let local = NONE;
-  if (record) {
-    gradBefore = new Float64Array(n);
-    upstream = new Float64Array(steps);
-    before = new Float64Array(updates);
-    local = new Float64Array(updates);
-    for (let i = 0; i < n; i++) gradBefore[i] = order[i].grad;
-  }
-
-  flow[n - 1] = 1; // root is last in the order
-  root.grad += 1;
-  let s = 0;
-  let e = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    const v = order[i];
-    const code = v._code;
-    if (code === LEAF) continue;
-    const f = flow[i];
-    if (code !== CUSTOM) {
-      const a = v._a as Node;
-      const b = v._b;
-      const x = a.data;
-      const y = b === null ? 0 : b.data;
-      const k = code === POW ? (v._ext as PowExponent).k : 0;
-      const la = localOf(code, 0, v.data, x, y, k);
-      if (record) {
-        upstream[s++] = f;
-        local[e] = la;
-        before[e++] = a.grad;
-      }
-      const da = la * f;
-      flow[-1 - a._mark] += da;
-      a.grad += da;
-      if (b !== null) {
-        const lb = localOf(code, 1, v.data, x, y, k);
-        if (record) {
-          local[e] = lb;
-          before[e++] = b.grad;
-        }
-        const db = lb * f;
-        flow[-1 - b._mark] += db;
-        b.grad += db;
-      }
-    } else {
-      const { children: xs, locals: ls } = v._ext as ManualOp;
-      if (xs.length === 0) continue;
-      if (record) upstream[s++] = f;
-      for (let j = 0; j < xs.length; j++) {
-        const c = xs[j];
-        if (record) {
-          local[e] = ls[j];
-          before[e++] = c.grad;
-        }
-        const d = ls[j] * f;
-        flow[-1 - c._mark] += d;
-        c.grad += d;
-      }
-    }
-  }
-  if (!record) return { accumulated, tape: null, flow };
-  const gradAfter = new Float64Array(n);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    gradAfter[i] = order[i].grad;
-    data[i] = order[i].data;
-  }
-  return { accumulated, tape: { gradBefore, gradAfter, data, upstream, before, local }, flow };
-}
-
-/** number of children, without building the children array */
-function arity(v: Node): number {
-  if (v._code === CUSTOM) return (v._ext as ManualOp).children.length;
-  return v._a === null ? 0 : v._b === null ? 1 : 2;
-}
 
 /** Value.backward(): sort, run the chain rule, tell the listener. steps are recorded only for a listener */
 export function backward(root: Node): void {
   const index = takeCallIndex();
   const listener = currentListener();
-  const record = listener !== null && isRecording();
   const order = topoOrder(root);
-  const { accumulated, tape } = chainRule(root, order, record);
-  if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape));
+  const accumulated = order.some((v) => v.grad !== 0);
+  const tape = listener !== null && isRecording() ? new TapeWriter(order) : null;
+  chainRule(order, tape);
+  if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
+}
+
+// each value's upstream gradient lives in one reused array, at the value's position in the order,
+// rather than in a field of every value: v8 boxes a number field in a 16-byte object of its own
+let upstreamBuffer = new Float64Array(1 << 12);
+const MAX_KEPT = 1 << 20; // a huge graph's array is not kept for the process's life
+
+/**
+ * the chain rule over `order` (topological, root last). the root's upstream d(root)/d(root) is 1;
+ * then each node, from the root back, hands each child its share:
+ *
+ *   child.grad += local * upstream      local = d(node)/d(child), upstream = d(root)/d(node)
+ *
+ * grads accumulate like pytorch: each pass adds d(root)/d(v) to v.grad, so two passes without
+ * zeroing double every grad. that is why a pass keeps its own d(root)/d(v) apart, as v's
+ * upstream, rather than reading it from v.grad: when every grad starts at 0 the two are equal,
+ * and this is exactly micrograd.
+ *
+ * returns the upstream of each value by its position in the order: scratch, valid until the next pass.
+ */
+export function chainRule(order: readonly Node[], tape: TapeWriter | null): Float64Array {
+  const n = order.length;
+  if (upstreamBuffer.length < n && n <= MAX_KEPT)
+    upstreamBuffer = new Float64Array(Math.min(MAX_KEPT, Math.max(n, 2 * upstreamBuffer.length)));
+  const up = n <= upstreamBuffer.length ? upstreamBuffer : new Float64Array(n);
+  up.fill(0, 0, n);
+  const base = order[0]._mark; // v sits at up[v._mark - base] (topo.ts numbers the order from base)
+  up[n - 1] = 1; // the root is last
+  order[n - 1].grad += 1;
+  for (let i = n - 1; i >= 0; i--) {
+    const out = order[i];
+    const code = out._code;
+    if (code === LEAF) continue;
+    // complete by now: every value that uses out comes after it in the order, so has sent its share
+    const upstream = up[i];
+    if (code !== CUSTOM) {
+      // a built-in op: one or two children, their locals from the table in ops.ts
+      const a = out._a as Node;
+      const b = out._b;
+      const x = a.data;
+      const y = b === null ? 0 : b.data;
+      const k = code === POW ? (out._ext as PowExponent).k : 0;
+      if (tape !== null) tape.step(upstream);
+      send(a, localOf(code, 0, out.data, x, y, k), upstream, up, base, tape);
+      if (b !== null) send(b, localOf(code, 1, out.data, x, y, k), upstream, up, base, tape);
+    } else {
+      // a hand-written op (manualGrad): the children and locals it was given
+      const { children, locals } = out._ext as ManualOp;
+      if (children.length === 0) continue;
+      if (tape !== null) tape.step(upstream);
+      for (let j = 0; j < children.length; j++) send(children[j], locals[j], upstream, up, base, tape);
+    }
+  }
+  return up;
+}
+
+/** one edge of the chain rule: child receives local * upstream, in its grad and in this pass's upstream */
+function send(child: Node, local: number, upstream: number, up: Float64Array, base: number, tape: TapeWriter | null): void {
+  if (tape !== null) tape.update(child.grad, local);
+  const share = local * upstream;
+  child.grad += share;
+  up[child._mark - base] += share;
 }

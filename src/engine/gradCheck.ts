@@ -34,11 +34,11 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
   const order = topoOrder(root);
   const n = order.length;
 
-  // analytic: a fresh pass gives d(root)/d(v) as its flow whatever the stored grads were;
-  // the pass also adds to grads, so they are put back afterwards
+  // analytic: a fresh pass gives d(root)/d(v) as each value's upstream whatever the stored grads
+  // were; the pass also adds to grads, so they are put back afterwards
   const saved = new Float64Array(n);
   for (let i = 0; i < n; i++) saved[i] = order[i].grad;
-  const analytic = chainRule(root, order, false).flow.slice(0, n);
+  const analytic = chainRule(order, null).slice(0, n);
   for (let i = 0; i < n; i++) order[i].grad = saved[i];
 
   // children as positions in order, for the forward re-runs

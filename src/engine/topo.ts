@@ -1,11 +1,19 @@
 // phase one of backward: every value reachable from root, children before parents.
 // iterative with an explicit stack (a million-node chain would overflow recursion), and an
-// integer visit mark per sort instead of a Set (no hashing, no per-sort allocation per node).
+// integer mark per value instead of a Set (no hashing, no per-sort allocation per node).
+//
+// the mark says where a value stands in the latest sort that reached it: each sort numbers from a
+// fresh base, above every mark an earlier sort gave, and a value placed at position i gets base + i
+// (base - 1 while it waits on the stack). so a mark below base - 1 is an earlier sort's: not visited
+// yet in this one. after the sort
+// v._mark - order[0]._mark is v's position, which the chain rule uses to find v's slot in an array.
 
 import type { ManualOp, Node } from "./types";
 import { CUSTOM } from "./ops";
 
-let epoch = 0;
+// the next sort's base. marks stay small integers (v8's fast kind) until 2^31 values have been
+// sorted in one process; past that they are still exact, just slower
+let nextBase = 2;
 
 // the stack is reused between sorts (and emptied after each, so it holds no graph alive);
 // one grown past MAX_KEPT by a very deep graph is dropped rather than kept for the process's life
@@ -17,7 +25,8 @@ const MAX_KEPT = 1 << 16;
  * they are all of root's own kind (a Value's children are Values)
  */
 export function topoOrder<V extends Node>(root: V): V[] {
-  const mark = ++epoch;
+  const base = nextBase;
+  const onPath = base - 1; // visited, not yet placed: on the stack
   const order: Node[] = [];
   // depth-first, post-order, children in their recorded order (the order micrograd's build_topo
   // gives). the stack is the path from root: a node goes down into its first unvisited child and
@@ -27,21 +36,21 @@ export function topoOrder<V extends Node>(root: V): V[] {
   st[0] = root;
   let sp = 1;
   let depth = 1;
-  root._mark = mark;
+  root._mark = onPath;
   while (sp > 0) {
     const v = st[sp - 1] as Node;
     let c: Node | null = null;
     if (v._code !== CUSTOM) {
       const a = v._a;
-      if (a !== null && a._mark !== mark) c = a;
+      if (a !== null && a._mark < onPath) c = a;
       else {
         const b = v._b;
-        if (b !== null && b._mark !== mark) c = b;
+        if (b !== null && b._mark < onPath) c = b;
       }
     } else {
       const xs = (v._ext as ManualOp).children;
       for (let j = 0; j < xs.length; j++) {
-        if (xs[j]._mark !== mark) {
+        if (xs[j]._mark < onPath) {
           c = xs[j];
           break;
         }
@@ -49,13 +58,15 @@ export function topoOrder<V extends Node>(root: V): V[] {
     }
     if (c === null) {
       sp--;
+      v._mark = base + order.length;
       order.push(v);
     } else {
-      c._mark = mark;
+      c._mark = onPath;
       st[sp++] = c;
       if (sp > depth) depth = sp;
     }
   }
+  nextBase = base + order.length + 1;
   if (depth > MAX_KEPT) stack = [];
   else st.fill(null, 0, depth);
   return order as V[];

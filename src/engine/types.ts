@@ -42,7 +42,10 @@ export interface Node {
   _b: Node | null;
   /** @internal pow's exponent, or a hand-written op's record; null for other ops */
   _ext: PowExponent | ManualOp | null;
-  /** @internal the number of the last topological sort that reached this value (topo.ts); 0 before any */
+  /**
+   * @internal where this value stands in the latest topological sort that reached it: that sort's
+   * base plus its position in the order (topo.ts); 0 before any sort
+   */
   _mark: number;
 }
 

@@ -46,8 +46,7 @@ export class Value implements Node {
   declare _b: Value | null;
   /** @internal pow's exponent, or a hand-written op's record; null for other ops */
   declare _ext: PowExponent | ManualOp | null;
-  /** @internal visit mark of the last topological sort that reached this value (>0), or, during a
-   * backward pass, -1 - (its position in the pass's order), where the pass keeps its upstream gradient */
+  /** @internal where this value stands in the latest topological sort that reached it (topo.ts) */
   declare _mark: number;
 
   constructor(data: number, label = "") {
