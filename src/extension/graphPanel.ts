@@ -21,6 +21,8 @@ export class GraphPanel {
 
   private ready = false;
   private queue: ToWebview[] = [];
+  /** the last run or error the page was sent: sent again when the page reloads (Developer: Reload Webviews) */
+  private shown: ToWebview | undefined;
   private lastShape: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** the panel's step position, as the page last reported it */
@@ -103,6 +105,7 @@ export class GraphPanel {
   }
 
   post(msg: ToWebview): void {
+    if (msg.type === "showTrace" || msg.type === "showError") this.shown = msg;
     if (!this.ready) {
       this.queue.push(msg);
       return;
@@ -114,6 +117,8 @@ export class GraphPanel {
   private receive(msg: FromWebview): void {
     switch (msg.type) {
       case "ready": {
+        // a page that loads again (its webview reloaded) starts empty: it is sent what it showed
+        if (this.ready && this.shown) this.queue.push(this.shown.type === "showTrace" ? { ...this.shown, keepPosition: true } : this.shown);
         this.ready = true;
         const queued = this.queue;
         this.queue = [];

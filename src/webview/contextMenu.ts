@@ -12,15 +12,22 @@ export interface MenuItem {
 }
 
 let open: HTMLElement | undefined;
+/** where the keyboard focus was before the menu opened: it goes back there when the menu closes */
+let returnFocus: HTMLElement | undefined;
 
 export function closeMenu(): void {
-  open?.remove();
+  if (!open) return;
+  const hadFocus = open.contains(document.activeElement);
+  open.remove();
   open = undefined;
+  if (hadFocus && returnFocus?.isConnected) returnFocus.focus();
+  returnFocus = undefined;
 }
 
-/** shows `items` at (x, y) in the page; Escape or a click elsewhere closes it */
+/** shows `items` at (x, y) in the page; Escape or a click elsewhere closes it. ↑ ↓ Home End move between items */
 export function showMenu(title: string, items: MenuItem[], x: number, y: number): void {
   closeMenu();
+  returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
   const menu = el("div", { class: "context-menu", id: "context-menu" });
   menu.setAttribute("role", "menu");
   menu.append(el("div", { class: "title" }, title));
@@ -36,12 +43,32 @@ export function showMenu(title: string, items: MenuItem[], x: number, y: number)
     });
     menu.append(row);
   }
+  menu.addEventListener("keydown", (e) => moveFocus(menu, e));
   document.body.append(menu);
   const box = menu.getBoundingClientRect();
   menu.style.left = `${Math.max(4, Math.min(x, window.innerWidth - box.width - 4))}px`;
   menu.style.top = `${Math.max(4, Math.min(y, window.innerHeight - box.height - 4))}px`;
   open = menu;
   (menu.querySelector("button.item") as HTMLButtonElement | null)?.focus();
+}
+
+/** arrow keys, Home and End move the focus between the menu's items, round at the ends */
+function moveFocus(menu: HTMLElement, e: KeyboardEvent): void {
+  const rows = [...menu.querySelectorAll<HTMLButtonElement>("button.item")];
+  if (rows.length === 0 || e.target instanceof HTMLInputElement) return;
+  const at = rows.indexOf(document.activeElement as HTMLButtonElement);
+  const to: Record<string, number> = {
+    ArrowDown: at + 1,
+    ArrowUp: at - 1,
+    Home: 0,
+    End: rows.length - 1,
+    Tab: e.shiftKey ? at - 1 : at + 1,
+  };
+  if (!(e.key in to)) return;
+  // the page's own keys (stepping with the arrows, Home, End) wait while the menu is open
+  e.preventDefault();
+  e.stopPropagation();
+  rows[(to[e.key] + rows.length) % rows.length].focus();
 }
 
 /** the row becomes a number field; Enter runs the item with the number */

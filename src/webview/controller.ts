@@ -57,6 +57,8 @@ export class Controller {
   private whatIf: { original: RunResult; edits: Map<number, number> } | undefined;
   private matches: number[] = [];
   private match = -1;
+  /** the value the user last clicked, found or opened a menu on: the keyboard's context menu is for it */
+  private picked: number | undefined;
 
   constructor(
     private readonly parts: PageParts,
@@ -83,10 +85,14 @@ export class Controller {
   // ---- a run's result ----
   /** a new run: what-if edits belong to the last one; breakpoints stay on the values still there */
   show(res: RunResult, keepPosition: boolean): void {
-    // breakpoints are kept by value id: only a re-run of the same script makes the same ids
-    const sameScript = (this.whatIf?.original ?? this.session?.result)?.file === res.file;
+    // breakpoints are kept by value id: only a re-run of the same script makes the same ids.
+    // a reloaded page has none yet: they come back from its saved state
+    const shown = (this.whatIf?.original ?? this.session?.result)?.file;
+    const saved = shown === undefined ? this.host.load() : undefined;
+    const kept =
+      shown === undefined ? (saved?.file === res.file ? (saved.breakpoints ?? []) : []) : shown === res.file ? this.breakpoints : [];
     this.whatIf = undefined;
-    this.breakpoints = res.trace && sameScript ? carryOver(this.breakpoints, res.trace) : [];
+    this.breakpoints = res.trace ? carryOver(kept, res.trace) : kept;
     this.graph.marks = { breakpoints: new Set(this.breakpoints.map((b) => b.id)), whatIf: new Set() };
     this.present(res, keepPosition);
   }
@@ -139,7 +145,7 @@ export class Controller {
         "Grads were not zero when this backward() began, so they accumulate (as in PyTorch): each grad below adds to what it held. Call zeroGrad() (or set each grad to 0) before backward() to start from zero.",
       );
     }
-    const step = keepPosition ? previous : reloaded ? saved?.step : undefined;
+    const step = keepPosition && previous !== undefined ? previous : reloaded ? saved?.step : undefined;
     if (step !== undefined) s.stepper.goTo(step);
     if (reloaded && saved?.expanded) s.expanded = new Set(saved.expanded.filter((k) => k < s.tree.boxes.length));
     else openToFit(s.tree, s.expanded, () => this.fits(s), OPEN_BUDGET);
@@ -330,6 +336,7 @@ export class Controller {
   find(id: number): void {
     const s = this.session;
     if (!s) return;
+    this.picked = id;
     s.reveal(id);
     this.render(true);
     this.graph.reveal([id]);
@@ -376,7 +383,7 @@ export class Controller {
     if (around !== undefined && this.view?.unitOfBox.has(around)) this.graph.reveal([this.firstIn(s.tree, around)]);
     else this.graph.reveal([s.focus, ...(step?.updates.map((u) => u.child) ?? [])]);
     this.updateControls();
-    this.host.save(s.saved());
+    this.host.save({ ...s.saved(), breakpoints: this.breakpoints });
     this.host.post({ type: "stepChanged", step: st.position, total: st.total });
     performance.mark("bps:stepped");
   }
@@ -460,10 +467,26 @@ export class Controller {
   }
 
   // ---- a value's context menu: breakpoints, run to here, what-if ----
+  /**
+   * the context menu from the keyboard (Shift+F10 or the menu key): for the value last clicked,
+   * found or opened, else the step's node, else the output; shown under it in the graph
+   */
+  openMenu(): void {
+    const s = this.session;
+    if (!s) return;
+    const id = [this.picked, s.stepper.current?.node, s.trace.root].find((v) => v !== undefined && s.nodes.has(v));
+    if (id === undefined) return;
+    this.graph.reveal([id], false);
+    const box = this.parts.graphBox.getBoundingClientRect();
+    const at = this.graph.pointOf(id) ?? { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    this.contextValue(id, at.x, at.y);
+  }
+
   private contextValue(id: number, x: number, y: number): void {
     const s = this.session;
     const n = s?.nodes.get(id);
     if (!s || !n) return;
+    this.picked = id;
     const label = nameOf(n);
     const has = (kind: Breakpoint["kind"]) => this.breakpoints.find((b) => b.id === id && b.kind === kind);
     const toggle = (bp: Breakpoint) => {
@@ -556,6 +579,7 @@ export class Controller {
   }
 
   private goToLine(id: number): void {
+    this.picked = id;
     const loc = this.session?.nodes.get(id)?.loc;
     if (loc) this.host.post({ type: "reveal", line: loc.line, column: loc.column, file: loc.file });
   }

@@ -402,6 +402,18 @@ export class GraphView {
     else this.cy.pan(to);
   }
 
+  /** where a value (or the box that holds it) is drawn, in page pixels: its lower middle; undefined when not drawn */
+  pointOf(id: number): { x: number; y: number } | undefined {
+    const scene = this.scene;
+    const unit = scene?.view.unitOf.get(id);
+    if (!scene || unit === undefined) return undefined;
+    const r = scene.placement.units[unit];
+    const z = this.cy.zoom();
+    const pan = this.cy.pan();
+    const box = this.container.getBoundingClientRect();
+    return { x: box.left + (r.x + r.w / 2) * z + pan.x, y: box.top + (r.y + r.h) * z + pan.y };
+  }
+
   /** briefly marks a value (or its box) that a search found */
   flash(id: number): void {
     const scene = this.scene;

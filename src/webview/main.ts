@@ -75,6 +75,12 @@ const KEYS: Record<string, Action> = {
 };
 window.addEventListener("keydown", (e) => {
   if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
+  // the menu's own keys (Enter, Space, arrows) are the menu's
+  if (e.target instanceof Element && e.target.closest(".context-menu")) return;
+  if (e.key === "ContextMenu" || (e.shiftKey && e.key === "F10")) {
+    e.preventDefault();
+    return controller.openMenu();
+  }
   if (e.key === "/") {
     e.preventDefault();
     return bar.search.focus();

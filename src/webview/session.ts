@@ -9,6 +9,7 @@ import type { Orientation } from "./groupLayout";
 import { Stepper } from "./stepper";
 import { widestLines } from "./unitSize";
 import { Shares } from "./contributions";
+import type { Breakpoint } from "./breakpoints";
 
 /** the range of steps inside a box, to show it done or under way */
 export interface BoxSpan {
@@ -21,6 +22,8 @@ export interface SavedState {
   file?: string;
   step?: number;
   expanded?: number[];
+  /** the breakpoints (the controller's, kept with the rest) */
+  breakpoints?: Breakpoint[];
 }
 
 /** a graph opens with boxes opened breadth-first while no more than this many things are drawn (and they fit) */

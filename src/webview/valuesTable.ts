@@ -137,6 +137,8 @@ export class ValuesTable {
   private current: number | undefined;
   private updated: ReadonlySet<number> = new Set();
   private flashId: number | undefined;
+  /** the keyboard's row (↑ ↓ move it, Enter picks it, Shift+F10 opens its menu), by value id */
+  private cursor: number | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -172,7 +174,9 @@ export class ValuesTable {
     );
     this.body.addEventListener("click", (e) => {
       const tr = e.target instanceof Element ? e.target.closest<HTMLElement>("tr[data-node-id]") : null;
-      if (tr) this.onPick(Number(tr.dataset.nodeId));
+      if (!tr) return;
+      this.setCursor(Number(tr.dataset.nodeId));
+      this.onPick(Number(tr.dataset.nodeId));
     });
     this.body.addEventListener("contextmenu", (e) => {
       const tr = e.target instanceof Element ? e.target.closest<HTMLElement>("tr[data-node-id]") : null;
@@ -182,6 +186,16 @@ export class ValuesTable {
     });
 
     this.scroller = el("div", { class: "values-scroll" }, table);
+    // the table takes the keyboard focus as one stop; the arrows move a row cursor inside it
+    this.scroller.tabIndex = 0;
+    this.scroller.setAttribute("aria-label", "Values: arrow keys choose a row, Enter shows it, Shift+F10 opens its menu");
+    this.scroller.addEventListener("keydown", (e) => this.key(e));
+    this.scroller.addEventListener("focus", () => {
+      if (this.cursor === undefined || !this.shown.some((r) => r.id === this.cursor)) {
+        const first = this.shown[Math.min(this.shown.length - 1, this.first + (this.first > 0 ? OVERSCAN : 0))];
+        if (first) this.setCursor(first.id);
+      }
+    });
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     // the pane is shown, hidden or resized: the number of rows in view changes
     new ResizeObserver(() => {
@@ -246,6 +260,57 @@ export class ValuesTable {
     tr.classList.add("flash");
     // the side pane scrolls too: bring the row into its view
     tr.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  /** the table's keys, while it has the focus */
+  private key(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || this.shown.length === 0) return;
+    const at = Math.max(
+      0,
+      this.shown.findIndex((r) => r.id === this.cursor),
+    );
+    const page = Math.max(1, Math.floor((this.scroller.clientHeight - this.headHeight) / this.rowHeight) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: at + 1,
+      ArrowUp: at - 1,
+      PageDown: at + page,
+      PageUp: at - page,
+      Home: 0,
+      End: this.shown.length - 1,
+    };
+    const id = this.shown[at].id;
+    if (e.key in moves) {
+      const to = this.shown[Math.min(this.shown.length - 1, Math.max(0, moves[e.key]))];
+      this.setCursor(to.id);
+      this.scrollTo(this.shown.indexOf(to));
+    } else if (e.key === "Enter") {
+      this.onPick(id);
+    } else if (e.key === "ContextMenu" || (e.shiftKey && e.key === "F10")) {
+      this.scrollTo(at);
+      const tr = this.drawn[at - this.first];
+      const r = (tr ?? this.scroller).getBoundingClientRect();
+      this.onContext(id, r.left + 16, r.bottom);
+    } else return;
+    // the page's own keys (Home, End step the pass) wait while the table has the focus
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  private setCursor(id: number): void {
+    this.cursor = id;
+    this.scroller.setAttribute("aria-activedescendant", `value-row-${id}`);
+    for (const tr of this.drawn) this.paint(tr);
+  }
+
+  /** scrolls just enough that row `at` of the shown rows is in view */
+  private scrollTo(at: number): void {
+    const s = this.scroller;
+    const top = this.headHeight + at * this.rowHeight;
+    if (top - this.headHeight < s.scrollTop) s.scrollTop = top - this.headHeight;
+    else if (top + this.rowHeight > s.scrollTop + s.clientHeight) s.scrollTop = top + this.rowHeight - s.clientHeight;
+    this.render();
+    // the side pane scrolls too when the table is taller than it
+    this.drawn[at - this.first]?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   /** empty the table (no trace) */
@@ -346,6 +411,7 @@ export class ValuesTable {
   /** the row's texts and highlights for this value */
   private fill(tr: HTMLTableRowElement, row: TableRow): HTMLTableRowElement {
     tr.dataset.nodeId = String(row.id);
+    tr.id = `value-row-${row.id}`;
     tr.dataset.label = row.name;
     tr.title = row.path ? `${row.path} › ${row.name}` : row.name;
     // the cell's text runs label-then-path (drawn right to left): assistive tech reads the path first
@@ -371,5 +437,6 @@ export class ValuesTable {
     tr.classList.toggle("current", this.current === id);
     tr.classList.toggle("updated", this.updated.has(id));
     tr.classList.toggle("flash", this.flashId === id);
+    tr.classList.toggle("cursor", this.cursor === id);
   }
 }

@@ -336,18 +336,40 @@ describe("end to end in a real VS Code", function () {
     await panel.locator("#context-menu button.item", { hasText: item }).first().click();
   }
 
-  it("a breakpoint on a grad that becomes infinite stops End there, and says why", async () => {
+  it("a breakpoint set by keyboard on a grad that becomes infinite stops End there, says why, and outlives a reload", async () => {
     await openFile(page, "goes-infinite.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
-    const panel = await webviewFrame(page, "#values tr[data-node-id]");
+    let panel = await webviewFrame(page, "#values tr[data-node-id]");
     await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "goes-infinite.ts");
-    await valueMenu(panel, "d", "Stop when its grad becomes NaN or infinite");
-    await panel.click("#continue");
-    await panel.waitForSelector("#stopped");
-    assert.match(await panel.textContent("#stopped"), /Stopped at step \d+: d's grad is no longer finite/);
-    const [at, of] = (await panel.textContent("#position")).match(/\d+/g).map(Number);
-    assert.ok(at < of, `stopped at step ${at}, before the end (${of})`);
+    // by keyboard alone: into the values table, down to d, Shift+F10, Enter on the menu's first item
+    await panel.focus(".values-scroll");
+    for (let i = 0; i < 10 && (await panel.textContent("#values tr.cursor bdi.label")) !== "d"; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Shift+F10");
+    await panel.waitForFunction(() => document.querySelector("#context-menu .title")?.textContent === "d");
+    assert.match(await panel.evaluate(() => document.activeElement?.textContent ?? ""), /Stop when its grad becomes NaN or infinite/);
+    await page.keyboard.press("Enter");
+    await panel.waitForSelector(".breakpoints");
+    const stopsThere = async () => {
+      await panel.click("#continue");
+      await panel.waitForSelector("#stopped");
+      assert.match(await panel.textContent("#stopped"), /Stopped at step \d+: d's grad is no longer finite/);
+      const [at, of] = (await panel.textContent("#position")).match(/\d+/g).map(Number);
+      assert.ok(at < of, `stopped at step ${at}, before the end (${of})`);
+      return panel.textContent("#position");
+    };
+    const stoppedAt = await stopsThere();
     await page.screenshot({ path: join(RESULTS, "breakpoint-stopped.png") });
+
+    // the page reloads (Developer: Reload Webviews): the run, the step and the breakpoint come back
+    await runCommand(page, "Developer: Reload Webviews");
+    for (let i = 0; i < 60 && !panel.isDetached(); i++) await page.waitForTimeout(250);
+    const again = await webviewFrame(page, "#values tr[data-node-id]");
+    await again.waitForSelector(".breakpoints");
+    assert.match(await again.textContent(".breakpoints"), /d: grad becomes NaN or infinite/);
+    assert.strictEqual(await again.textContent("#position"), stoppedAt, "the step the page was at");
+    await again.click("#reset");
+    panel = again;
+    await stopsThere();
   });
 
   it("what-if: a leaf's data changed in the panel changes the grads, and Reset brings the script's back", async () => {
