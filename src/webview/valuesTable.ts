@@ -188,6 +188,7 @@ export class ValuesTable {
     this.scroller = el("div", { class: "values-scroll" }, table);
     // the table takes the keyboard focus as one stop; the arrows move a row cursor inside it
     this.scroller.tabIndex = 0;
+    this.scroller.setAttribute("role", "group"); // a role that may point at its active row (aria-activedescendant)
     this.scroller.setAttribute("aria-label", "Values: arrow keys choose a row, Enter shows it, Shift+F10 opens its menu");
     this.scroller.addEventListener("keydown", (e) => this.key(e));
     this.scroller.addEventListener("focus", () => {
