@@ -8,14 +8,14 @@
 
 import type { Value } from "./value";
 import type { ManualOp, Node, PowExponent } from "./types";
-import { CUSTOM, LEAF, POW, evalOp } from "./ops";
+import { CUSTOM, LEAF, POW, evalOp, localOf } from "./ops";
 import { topoOrder } from "./topo";
 import { chainRule } from "./backward";
 
 export interface GradCheckEntry {
   id: number;
   label: string;
-  /** d(root)/d(leaf) from a fresh backward pass */
+  /** d(root)/d(leaf) at the leaves' current values: a fresh backward pass's, or (the graph's leaves changed since it was built) the chain rule at the re-run values */
   analytic: number;
   /** central difference (f(x+h) - f(x-h)) / 2h, with h = eps·max(1, |x|) */
   numeric: number;
@@ -34,24 +34,30 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
   const order = topoOrder(root);
   const n = order.length;
 
-  // analytic: a fresh pass gives d(root)/d(v) as each value's upstream whatever the stored grads
-  // were; the pass also adds to grads, so they are put back afterwards
-  const saved = new Float64Array(n);
-  for (let i = 0; i < n; i++) saved[i] = order[i].grad;
-  const analytic = chainRule(order, null).slice(0, n);
-  for (let i = 0; i < n; i++) order[i].grad = saved[i];
-
   // children as positions in order, for the forward re-runs
   const pos = new Map<Node, number>();
   for (let i = 0; i < n; i++) pos.set(order[i], i);
   const kids: number[][] = order.map((v) => v.children.map((c) => pos.get(c) as number));
 
+  // the graph forward again from its leaves as they are now: the slopes are taken around these
   const base = new Float64Array(n);
   const work = new Float64Array(n);
   const dirty = new Uint8Array(n);
   const flags = { linearized: false };
   for (let i = 0; i < n; i++) base[i] = evalNode(order[i], kids[i], base, flags);
 
+  // analytic: on a fresh graph, the engine's own chain rule (a fresh pass, whatever the stored
+  // grads were; they are put back afterwards). after an optimizer step the leaves have moved but
+  // the values built from them have not, and backward would use locals of stale values: then
+  // the grads are taken at the re-run values instead, so the check is of backward, not of stale data
+  const stale = order.some((v, i) => !Object.is(v.data, base[i]));
+  let analytic: Float64Array;
+  if (stale) analytic = gradsAt(order, kids, base);
+  else {
+    const saved = Float64Array.from(order, (v) => v.grad);
+    analytic = chainRule(order, null).slice(0, n);
+    order.forEach((v, i) => (v.grad = saved[i]));
+  }
   // only values downstream of the nudged leaf change: they come after it in topological order
   const run = (leaf: number, x: number): number => {
     work.set(base);
@@ -91,6 +97,30 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
     });
   }
   return out;
+}
+
+/**
+ * d(root)/d(v) for every v, by the chain rule with each op's local derivatives at `vals` (which
+ * equal the values' data when the graph is fresh; then these are backward()'s grads exactly)
+ */
+function gradsAt(order: readonly Node[], kids: readonly number[][], vals: Float64Array): Float64Array {
+  const n = order.length;
+  const up = new Float64Array(n);
+  up[n - 1] = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    const v = order[i];
+    const ks = kids[i];
+    if (ks.length === 0) continue;
+    if (v._code === CUSTOM) {
+      const locals = (v._ext as ManualOp).locals;
+      for (let j = 0; j < ks.length; j++) up[ks[j]] += locals[j] * up[i];
+      continue;
+    }
+    const k = v._code === POW ? (v._ext as PowExponent).k : 0;
+    const y = ks.length > 1 ? vals[ks[1]] : 0;
+    for (let j = 0; j < ks.length; j++) up[ks[j]] += localOf(v._code, j, vals[i], vals[ks[0]], y, k) * up[i];
+  }
+  return up;
 }
 
 /** the value of v given its children's values in vals */
