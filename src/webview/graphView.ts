@@ -347,7 +347,8 @@ export class GraphView {
     if (outputs.length === 1) return gradText(stepper.grad(outputs[0]));
     let most = 0;
     for (const id of outputs) most = Math.max(most, Math.abs(stepper.grad(id)));
-    return `|grad| ≤ ${fmt(most)}`;
+    // before the pass reaches a box its outputs' grads are all 0: "|grad| ≤ 0" would say it in riddles
+    return most === 0 ? "grads 0" : `|grad| ≤ ${fmt(most)}`;
   }
 
   /**
