@@ -14,8 +14,9 @@ export function backward(root: Node): void {
   const index = takeCallIndex();
   const listener = currentListener();
   const order = topoOrder(root);
-  const accumulated = order.some((v) => v.grad !== 0);
   const tape = listener !== null && isRecording() ? new TapeWriter(order) : null;
+  // some grad was not 0 before the pass; a recording pass has just read them all
+  const accumulated = tape !== null ? tape.accumulated : anyGrad(order);
   chainRule(order, tape);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
 }
@@ -72,6 +73,11 @@ export function chainRule(order: readonly Node[], tape: TapeWriter | null): Floa
     }
   }
   return up;
+}
+
+function anyGrad(order: readonly Node[]): boolean {
+  for (let i = 0; i < order.length; i++) if (order[i].grad !== 0) return true;
+  return false;
 }
 
 /** one edge of the chain rule: child receives local * upstream, in its grad and in this pass's upstream */

@@ -16,6 +16,8 @@ export class TapeWriter {
   private readonly local: Float64Array;
   private steps = 0;
   private updates = 0;
+  /** some grad was not 0 before the pass */
+  readonly accumulated: boolean;
 
   constructor(private readonly order: readonly Node[]) {
     // locals rather than this.* in the loops: v8 reads an object's fields slowly while it is being built
@@ -23,14 +25,18 @@ export class TapeWriter {
     const gradBefore = new Float64Array(n);
     let steps = 0;
     let updates = 0;
+    let accumulated = false;
     for (let i = 0; i < n; i++) {
       const v = order[i];
-      gradBefore[i] = v.grad;
+      const g = v.grad;
+      gradBefore[i] = g;
+      if (g !== 0) accumulated = true;
       const k = arity(v);
       if (k > 0) steps++;
       updates += k;
     }
     this.gradBefore = gradBefore;
+    this.accumulated = accumulated;
     this.upstream = new Float64Array(steps);
     this.before = new Float64Array(updates);
     this.local = new Float64Array(updates);
