@@ -381,7 +381,7 @@ export class Controller {
     this.renderSide(s);
     this.parts.bar.position.textContent = `Step ${st.position} of ${st.total}`;
     if (around !== undefined && this.view?.unitOfBox.has(around)) this.graph.reveal([this.firstIn(s.tree, around)]);
-    else this.graph.reveal([s.focus, ...(step?.updates.map((u) => u.child) ?? [])]);
+    else this.graph.reveal([s.focus, ...(step?.updates.map((u) => u.child) ?? [])], true, s.holding());
     this.updateControls();
     this.host.save({ ...s.saved(), breakpoints: this.breakpoints });
     this.host.post({ type: "stepChanged", step: st.position, total: st.total });

@@ -11,6 +11,7 @@ import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
 import type { Unit } from "./projection";
 import type { BoxSpan } from "./session";
+import { FRAME_TITLE } from "./groupLayout";
 import { fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
 import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, runLines, shortName, valueBox } from "./unitSize";
@@ -375,8 +376,12 @@ export class GraphView {
     });
   }
 
-  /** pans (never zooms) so these values, or the boxes that hold them, are in view, when some are not */
-  reveal(ids: readonly number[], animate = true): void {
+  /**
+   * pans (never zooms) so these values, or the boxes that hold them, are in view, when some are not.
+   * `within`: the open boxes around the first value, innermost first; when the view moves anyway,
+   * it takes in the innermost one's title too if it can, so the step is never shown out of context
+   */
+  reveal(ids: readonly number[], animate = true, within: readonly number[] = []): void {
     const scene = this.scene;
     if (!scene || ids.length === 0) return;
     // where things are comes from the layout, not from cytoscape: measuring drawn elements makes it
@@ -396,8 +401,22 @@ export class GraphView {
     if (all.x1 * z + pan.x >= 0 && all.y1 * z + pan.y >= 0 && all.x2 * z + pan.x <= w && all.y2 * z + pan.y <= h) return;
     this.cy.stop();
     // the first id (the step's node) must be in view even when all of them cannot be
-    const fitsAll = (all.x2 - all.x1) * z <= w - 40 && (all.y2 - all.y1) * z <= h - 40;
-    const t = fitsAll ? all : box(rects.slice(0, 1));
+    const fits = (b: ReturnType<typeof box>) => (b.x2 - b.x1) * z <= w - 40 && (b.y2 - b.y1) * z <= h - 40;
+    let t = fits(all) ? all : box(rects.slice(0, 1));
+    const frame = within.map((k) => scene.placement.frames.get(k)).find((f) => f !== undefined);
+    if (frame) {
+      // the title's band, centred above the frame
+      const half = Math.min(frame.w, 200) / 2;
+      const mid = frame.x + frame.w / 2;
+      const title = { x1: mid - half, y1: frame.y - FRAME_TITLE, x2: mid + half, y2: frame.y };
+      const withTitle = {
+        x1: Math.min(t.x1, title.x1),
+        y1: Math.min(t.y1, title.y1),
+        x2: Math.max(t.x2, title.x2),
+        y2: Math.max(t.y2, title.y2),
+      };
+      if (fits(withTitle)) t = withTitle;
+    }
     const to = { x: w / 2 - ((t.x1 + t.x2) / 2) * z, y: h / 2 - ((t.y1 + t.y2) / 2) * z };
     if (animate) this.cy.animate({ pan: to }, { duration: 200 });
     else this.cy.pan(to);
