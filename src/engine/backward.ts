@@ -37,6 +37,7 @@ const MAX_KEPT = 1 << 20; // a huge graph's array is not kept for the process's 
  * upstream, rather than reading it from v.grad: when every grad starts at 0 the two are equal,
  * and this is exactly micrograd.
  *
+ * `order` must be the latest topoOrder() (a value's slot is found by the mark that sort gave it).
  * returns the upstream of each value by its position in the order: scratch, valid until the next pass.
  */
 export function chainRule(order: readonly Node[], tape: TapeWriter | null): Float64Array {
@@ -75,6 +76,7 @@ export function chainRule(order: readonly Node[], tape: TapeWriter | null): Floa
   return up;
 }
 
+/** some value's grad is not 0 */
 function anyGrad(order: readonly Node[]): boolean {
   for (let i = 0; i < order.length; i++) if (order[i].grad !== 0) return true;
   return false;

@@ -15,7 +15,10 @@ import { chainRule } from "./backward";
 export interface GradCheckEntry {
   id: number;
   label: string;
-  /** d(root)/d(leaf) at the leaves' current values: a fresh backward pass's, or (the graph's leaves changed since it was built) the chain rule at the re-run values */
+  /**
+   * d(root)/d(leaf) at the leaves' current values: a fresh backward pass's, or, when the leaves
+   * changed since the graph was built, the chain rule's at the values re-run from them
+   */
   analytic: number;
   /** central difference (f(x+h) - f(x-h)) / 2h, with h = eps·max(1, |x|) */
   numeric: number;

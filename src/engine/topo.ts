@@ -5,8 +5,8 @@
 // the mark says where a value stands in the latest sort that reached it: each sort numbers from a
 // fresh base, above every mark an earlier sort gave, and a value placed at position i gets base + i
 // (base - 1 while it waits on the stack). so a mark below base - 1 is an earlier sort's: not visited
-// yet in this one. after the sort
-// v._mark - order[0]._mark is v's position, which the chain rule uses to find v's slot in an array.
+// yet in this one. after the sort, v._mark - order[0]._mark is v's position, which the chain rule
+// uses to find v's slot in an array.
 
 import type { ManualOp, Node } from "./types";
 import { CUSTOM } from "./ops";
