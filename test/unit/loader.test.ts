@@ -2,33 +2,10 @@
 // node is, and every error keeps its exact line and column
 import * as assert from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { runScript, type RunOutcome } from "../../src/runner/runScript";
-import type { ConsoleMessage } from "../../src/shared/protocol";
+import { failure, scriptFolder } from "./scriptRun";
 
-const WORKER = path.resolve(__dirname, "../../../dist/worker.js");
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loader-test-"));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function run(name: string, body: string): Promise<{ outcome: RunOutcome; file: string; out: string }> {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, body);
-  const console: ConsoleMessage[] = [];
-  const outcome = await runScript(file, {
-    timeoutSeconds: 10,
-    memoryMb: 512,
-    maxNodes: 1000,
-    workerPath: WORKER,
-    onConsole: (m) => console.push(m),
-  });
-  return { outcome, file, out: console.map((c) => c.text).join("") };
-}
-
-function failure(outcome: RunOutcome) {
-  assert.ok(!outcome.ok, "the run failed");
-  return outcome.error;
-}
+const { dir, run } = scriptFolder("loader-test-", { maxNodes: 1000 });
 
 describe("script loader", function () {
   this.timeout(20_000);

@@ -2,44 +2,21 @@
 // first assigned to, and every error place and creation place stays exactly where it was
 import * as assert from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { runScript, type RunOutcome } from "../../src/runner/runScript";
-import type { ConsoleMessage } from "../../src/shared/protocol";
+import { failure, scriptFolder } from "./scriptRun";
 import { decodeVlq, encodeVlq } from "../../src/runner/autoNames";
 
-const WORKER = path.resolve(__dirname, "../../../dist/worker.js");
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "names-test-"));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const { dir, run } = scriptFolder("names-test-", { maxNodes: 1000 });
 
 const HEADER = 'import { Value } from "backprop-stepper";\n';
 /** prints the labels of the named expressions, as JSON */
 const show = (...exprs: string[]) => `console.log(JSON.stringify([${exprs.map((e) => `${e}.label`).join(", ")}]));\n`;
-
-async function run(name: string, body: string): Promise<{ outcome: RunOutcome; file: string; out: string }> {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, body);
-  const console: ConsoleMessage[] = [];
-  const outcome = await runScript(file, {
-    timeoutSeconds: 10,
-    memoryMb: 512,
-    maxNodes: 1000,
-    workerPath: WORKER,
-    onConsole: (m) => console.push(m),
-  });
-  return { outcome, file, out: console.map((c) => c.text).join("") };
-}
 
 /** the labels the script printed */
 async function labels(name: string, body: string): Promise<string[]> {
   const { outcome, out } = await run(name, body);
   assert.ok(outcome.ok, JSON.stringify(outcome));
   return JSON.parse(out);
-}
-
-function failure(outcome: RunOutcome) {
-  assert.ok(!outcome.ok, "the run failed");
-  return outcome.error;
 }
 
 /** 1-based line and column of the n-th (0-based) occurrence of `text` in `source` */

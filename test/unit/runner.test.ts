@@ -1,40 +1,12 @@
 // the runner over bad scripts: each failure gives its message at the user's own line
 import * as assert from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { runScript, type RunOptions, type RunOutcome } from "../../src/runner/runScript";
-import type { ConsoleMessage } from "../../src/shared/protocol";
+import { failure, scriptFolder } from "./scriptRun";
 
-const WORKER = path.resolve(__dirname, "../../../dist/worker.js");
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-test-"));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const { dir, run } = scriptFolder("runner-test-");
 
 const HEADER = 'import { Value } from "backprop-stepper";\n';
-
-async function run(
-  name: string,
-  body: string,
-  opts: Partial<RunOptions> = {},
-): Promise<{ outcome: RunOutcome; file: string; console: ConsoleMessage[] }> {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, body);
-  const console: ConsoleMessage[] = [];
-  const outcome = await runScript(file, {
-    timeoutSeconds: 10,
-    memoryMb: 512,
-    maxNodes: 100_000,
-    workerPath: WORKER,
-    onConsole: (m) => console.push(m),
-    ...opts,
-  });
-  return { outcome, file, console };
-}
-
-function failure(outcome: RunOutcome) {
-  assert.ok(!outcome.ok, "the run failed");
-  return outcome.error;
-}
 
 describe("runner", function () {
   this.timeout(20_000);
