@@ -1,5 +1,5 @@
 // traces of the lessons' small networks, made by the real engine, shared by the page's unit tests
-import { MLP, Neuron, hingeLoss, mse, xor, type Trace } from "../../src/engine";
+import { MLP, Neuron, hingeLoss, mse, xor, type Trace, type Value } from "../../src/engine";
 import type { RunResult } from "../../src/shared/protocol";
 import { traceOf } from "./traceOf";
 
@@ -15,9 +15,8 @@ export function xorTrace(): Trace {
   );
 }
 
-/** MLP(2,[3,1]) on 6 samples, hinge loss: the samples and the terms fold into series */
-export function hingeTrace(): Trace {
-  const m = new MLP(2, [3, 1], { seed: 2 });
+/** the hinge loss of a 2-input model on 6 samples, labels ±1 */
+export function hingeOnSix(m: MLP): Value {
   const X = [
     [0, 0],
     [0, 1],
@@ -26,13 +25,15 @@ export function hingeTrace(): Trace {
     [2, 1],
     [1, 2],
   ];
-  const y = [1, -1, -1, 1, 1, -1];
-  return traceOf(
-    hingeLoss(
-      X.map((x) => m.forward(x)[0]),
-      y,
-    ),
+  return hingeLoss(
+    X.map((x) => m.forward(x)[0]),
+    [1, -1, -1, 1, 1, -1],
   );
+}
+
+/** MLP(2,[3,1]) on 6 samples, hinge loss: the samples and the terms fold into series */
+export function hingeTrace(): Trace {
+  return traceOf(hingeOnSix(new MLP(2, [3, 1], { seed: 2 })));
 }
 
 /** one Neuron called once: its weights are drawn inside its call */

@@ -1,12 +1,12 @@
 // long boxes (a sum of 100 terms) fold runs of values around the step; the step's boxes stay open
 // while it goes back and forth between a sum and its terms. on traces the real engine makes.
 import * as assert from "node:assert";
-import { MLP, Value, hingeLoss, l2, type Trace } from "../../src/engine";
+import { MLP, Value, l2, type Trace } from "../../src/engine";
 import { groupTree } from "../../src/webview/groupTree";
 import { RUN_MAX, RUN_PAGE, keptValues, project } from "../../src/webview/projection";
 import { Session } from "../../src/webview/session";
 import { traceOf } from "./traceOf";
-import { resultOf } from "./lessonTraces";
+import { hingeOnSix, resultOf } from "./lessonTraces";
 
 /** l2 of 60 parameters: a sum box with a chain of 59 adds, and 60 terms */
 function l2Trace(): Trace {
@@ -110,18 +110,7 @@ describe("long boxes", () => {
 
   it("a box the step opened closes once the step has left the box around it", () => {
     const m = new MLP(2, [3, 1], { seed: 2 });
-    const X = [
-      [0, 0],
-      [0, 1],
-      [1, 0],
-      [1, 1],
-      [2, 1],
-      [1, 2],
-    ];
-    const loss = hingeLoss(
-      X.map((x) => m.forward(x)[0]),
-      [1, -1, -1, 1, 1, -1],
-    ).add(l2(m.parameters(), 1e-3));
+    const loss = hingeOnSix(m).add(l2(m.parameters(), 1e-3));
     const trace = traceOf(loss);
     const s = new Session(resultOf(trace), trace);
     const top = (k: number) => {

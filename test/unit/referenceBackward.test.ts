@@ -7,7 +7,6 @@ import {
   MLP,
   Neuron,
   Value,
-  hingeLoss,
   iris,
   manualGrad,
   mean,
@@ -21,6 +20,7 @@ import {
   type BackwardCall,
 } from "../../src/engine";
 import { referenceBackward } from "../../src/engine/referenceBackward";
+import { hingeOnSix } from "./lessonTraces";
 
 const TOL = 1e-12;
 
@@ -57,21 +57,7 @@ const cases: Case[] = [
   },
   {
     name: "MLP(2, [3, 1]) with relu, hinge loss",
-    build: () => {
-      const m = new MLP(2, [3, 1], { seed: 2, activation: "relu" });
-      const X = [
-        [0, 0],
-        [0, 1],
-        [1, 0],
-        [1, 1],
-        [2, 1],
-        [1, 2],
-      ];
-      return hingeLoss(
-        X.map((x) => m.forward(x)[0]),
-        [1, -1, -1, 1, 1, -1],
-      );
-    },
+    build: () => hingeOnSix(new MLP(2, [3, 1], { seed: 2, activation: "relu" })),
   },
   {
     name: "MLP(2, [16, 16, 1]) on 100 two-moons points, mse (the bench's step)",
