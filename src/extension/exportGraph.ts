@@ -3,8 +3,18 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { toJson } from "../engine/json";
+import type { Trace } from "../engine/trace";
 import type { ImageFormat } from "../shared/protocol";
-import type { GraphPanel } from "./graphPanel";
+
+/** what Export needs of the panel it saves from */
+export interface ExportSource {
+  /** the drawn call's trace, if there is one */
+  readonly trace: Trace | undefined;
+  /** the script the panel shows: the file is saved beside it */
+  readonly file: vscode.Uri;
+  /** the graph as the page draws it now: base64 png or svg text ("" when nothing is drawn) */
+  requestImage(format: ImageFormat): Promise<string>;
+}
 
 type Choice = { label: string; detail: string; ext: string; format: ImageFormat | "json" };
 
@@ -19,8 +29,8 @@ const CHOICES: Choice[] = [
   },
 ];
 
-export async function exportGraph(panel: GraphPanel | undefined): Promise<void> {
-  const trace = panel?.result?.trace;
+export async function exportGraph(panel: ExportSource | undefined): Promise<void> {
+  const trace = panel?.trace;
   if (!panel || !trace) {
     void vscode.window.showInformationMessage("Visualize a script first: Export saves the graph its panel shows.");
     return;

@@ -11,6 +11,7 @@ import { readSettings } from "./config";
 import { showErrorDiagnostics } from "./diagnostics";
 import { pickExample } from "./newScript";
 import { exportGraph } from "./exportGraph";
+import { callMismatch, describeMismatch } from "../shared/callMismatch";
 
 /** what the extension hands to other extensions and its own integration tests */
 export interface BackpropStepperApi {
@@ -28,13 +29,14 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
 
   const host: PanelHost = {
     run: (panel, captureCall) => void runInPanel(panel, captureCall),
-    disposed: (panel) => panel.abort?.abort(),
+    export: (panel) => void exportGraph(panel),
   };
 
+  /** runs the panel's script and shows the outcome; `captureCall`: a call picked on the panel's loss curve, to draw */
   async function runInPanel(panel: GraphPanel, captureCall?: number): Promise<void> {
-    panel.abort?.abort();
-    const abort = new AbortController();
-    panel.abort = abort;
+    const signal = panel.startRun();
+    // the call as the curve showed it when it was clicked, to tell whether the re-run made it again
+    const clicked = captureCall === undefined ? undefined : panel.curveCall(captureCall);
     const file = panel.file.fsPath;
     const settings = readSettings();
     panel.post({ type: "runState", state: "running", fileName: panel.fileName });
@@ -42,13 +44,12 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     const written = new RunOutput((text) => output.append(text));
     const outcome = await runScript(file, {
       ...settings,
-      signal: abort.signal,
+      signal,
       captureCall,
       workerPath: path.join(context.extensionPath, "dist", "worker.js"),
       onConsole: (msg) => written.write(msg.text),
     });
     written.end();
-    if (panel.abort === abort) panel.abort = undefined;
     finished.fire({ file, outcome });
     if (!outcome.ok && outcome.error.kind === "cancelled") return;
 
@@ -64,7 +65,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       report({ kind: "runtime", message: noBackwardHint() }, panel);
       return;
     }
-    panel.showResult(result);
+    const mismatch = captureCall === undefined ? undefined : callMismatch(captureCall, clicked, result);
+    if (mismatch) output.appendLine(`[pick] ${describeMismatch(mismatch)}`);
+    panel.showResult(result, mismatch);
   }
 
   /** `partial`: what the run did before it ended badly, drawn below the error */

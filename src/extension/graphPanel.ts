@@ -2,22 +2,34 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { toJson } from "../engine/json";
-import type { FromWebview, ImageFormat, RunResult, ToWebview } from "../shared/protocol";
-import { exportGraph } from "./exportGraph";
+import type { Trace } from "../engine/trace";
+import type { BackwardSummary, CallMismatch, FromWebview, ImageFormat, RunResult, ToWebview } from "../shared/protocol";
 import { assertNever } from "../shared/protocol";
+import type { ExportSource } from "./exportGraph";
 import { nonce } from "./nonce";
 
 /** what the panel asks of the extension that owns it */
 export interface PanelHost {
-  /** run `file` for `panel`, cancelling the panel's previous run; keep call `captureCall` to draw */
+  /** run the panel's script (under the panel's startRun()); keep call `captureCall` to draw */
   run(panel: GraphPanel, captureCall?: number): void;
-  /** the panel went away: cancel its run */
-  disposed(panel: GraphPanel): void;
+  /** the page asked to export the graph it shows */
+  export(panel: GraphPanel): void;
 }
 
-export class GraphPanel {
+/** a step position as the page reports it */
+export interface StepPosition {
+  readonly step: number;
+  readonly total: number;
+}
+
+export class GraphPanel implements ExportSource {
   static readonly viewType = "backpropStepper.graph";
-  static currentPanel: GraphPanel | undefined;
+  private static current: GraphPanel | undefined;
+
+  /** the open panel, if any */
+  static get currentPanel(): GraphPanel | undefined {
+    return GraphPanel.current;
+  }
 
   private ready = false;
   private queue: ToWebview[] = [];
@@ -25,12 +37,16 @@ export class GraphPanel {
   private shown: ToWebview | undefined;
   private lastShape: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** the panel's step position, as the page last reported it */
-  step = { step: 0, total: 0 };
-  /** the run in flight, if any */
-  abort: AbortController | undefined;
-  /** the run the panel shows */
-  result: RunResult | undefined;
+  /** the script the panel shows */
+  private script: vscode.Uri;
+  /** the step position, as the page last reported it */
+  private position: StepPosition = { step: 0, total: 0 };
+  /** the run in flight, if any: the next run and dispose() cancel it */
+  private running: AbortController | undefined;
+  /** the last run shown whole */
+  private result: RunResult | undefined;
+  /** the backward() calls of the loss curve the page draws, which a click picks from */
+  private curve: readonly BackwardSummary[] | undefined;
   private readonly imageWaiters: ((data: string) => void)[] = [];
 
   static createOrShow(extensionUri: vscode.Uri, file: vscode.Uri, host: PanelHost): GraphPanel {
@@ -51,22 +67,22 @@ export class GraphPanel {
         retainContextWhenHidden: true,
       },
     );
-    GraphPanel.currentPanel = new GraphPanel(panel, extensionUri, file, host);
-    return GraphPanel.currentPanel;
+    GraphPanel.current = new GraphPanel(panel, extensionUri, file, host);
+    return GraphPanel.current;
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, file: vscode.Uri, host: PanelHost): GraphPanel {
-    GraphPanel.currentPanel = new GraphPanel(panel, extensionUri, file, host);
-    return GraphPanel.currentPanel;
+    GraphPanel.current = new GraphPanel(panel, extensionUri, file, host);
+    return GraphPanel.current;
   }
 
   private constructor(
-    readonly panel: vscode.WebviewPanel,
+    private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     file: vscode.Uri,
     private readonly host: PanelHost,
   ) {
-    this.file = file;
+    this.script = file;
     this.panel.title = `Backprop: ${this.fileName}`;
     this.panel.webview.options = getWebviewOptions(extensionUri);
     this.panel.webview.html = this.html();
@@ -76,24 +92,52 @@ export class GraphPanel {
   }
 
   /** the script the panel shows */
-  file: vscode.Uri;
+  get file(): vscode.Uri {
+    return this.script;
+  }
 
   setFile(file: vscode.Uri): void {
-    this.file = file;
+    this.script = file;
     this.panel.title = `Backprop: ${this.fileName}`;
   }
 
   get fileName(): string {
-    return path.basename(this.file.fsPath);
+    return path.basename(this.script.fsPath);
   }
 
-  /** shows a finished run; keeps the step position when the graph's shape is unchanged */
-  showResult(result: RunResult): void {
+  /** the step position, as the page last reported it */
+  get step(): StepPosition {
+    return this.position;
+  }
+
+  /** the trace of the last run shown whole, if it has one */
+  get trace(): Trace | undefined {
+    return this.result?.trace;
+  }
+
+  /** call `index` as the page's loss curve shows it, if the curve has it */
+  curveCall(index: number): BackwardSummary | undefined {
+    // the worker lists every backward() call in order, the engine numbering them from 0
+    return this.curve?.[index];
+  }
+
+  /** a new run of the panel's script: cancels the one in flight; the next run or dispose() cancels this one */
+  startRun(): AbortSignal {
+    this.running?.abort();
+    this.running = new AbortController();
+    return this.running.signal;
+  }
+
+  /**
+   * shows a finished run; keeps the step position when the graph's shape is unchanged. `mismatch`:
+   * the run drew a call picked on the curve, and did not make it as it was clicked
+   */
+  showResult(result: RunResult, mismatch?: CallMismatch): void {
     const shape = result.trace ? shapeOf(result) : undefined;
     const keepPosition = shape !== undefined && shape === this.lastShape;
     this.lastShape = shape;
     this.result = result;
-    this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition });
+    this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition, ...(mismatch ? { mismatch } : {}) });
   }
 
   /** the graph as the page draws it now: base64 png or svg text ("" when nothing is drawn) */
@@ -106,6 +150,8 @@ export class GraphPanel {
 
   post(msg: ToWebview): void {
     if (msg.type === "showTrace" || msg.type === "showError") this.shown = msg;
+    // the page draws the curve of a run shown whole, or of what a failed run did before it failed
+    if (msg.type === "showTrace" || (msg.type === "showError" && msg.result)) this.curve = msg.result?.calls;
     if (!this.ready) {
       this.queue.push(msg);
       return;
@@ -126,10 +172,10 @@ export class GraphPanel {
         break;
       }
       case "reveal":
-        void this.reveal(msg.file ? vscode.Uri.file(msg.file) : this.file, msg.line, msg.column);
+        void this.reveal(msg.file ? vscode.Uri.file(msg.file) : this.script, msg.line, msg.column);
         break;
       case "stepChanged":
-        this.step = { step: msg.step, total: msg.total };
+        this.position = { step: msg.step, total: msg.total };
         break;
       case "rerun":
         this.host.run(this);
@@ -138,7 +184,7 @@ export class GraphPanel {
         this.host.run(this, msg.index);
         break;
       case "export":
-        void exportGraph(this);
+        this.host.export(this);
         break;
       case "image":
         this.imageWaiters.shift()?.(msg.data);
@@ -159,9 +205,9 @@ export class GraphPanel {
   }
 
   dispose(): void {
-    GraphPanel.currentPanel = undefined;
+    if (GraphPanel.current === this) GraphPanel.current = undefined;
     for (const waiter of this.imageWaiters.splice(0)) waiter("");
-    this.host.disposed(this);
+    this.running?.abort();
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }

@@ -118,6 +118,17 @@ export interface ShowTraceMessage {
   fileName: string;
   /** keep the user's step position when the graph's shape did not change */
   keepPosition: boolean;
+  /** set when this is a call picked on the loss curve and the script's re-run did not make it again as it was */
+  mismatch?: CallMismatch;
+}
+/** a call picked on the loss curve that the script's re-run did not make again as it was */
+export interface CallMismatch {
+  /** the call clicked (its index in the run) */
+  index: number;
+  /** what the curve showed for it */
+  clicked: { loss: number; nodeCount: number };
+  /** what the re-run made at that index; absent when the re-run made fewer calls */
+  rerun?: { loss: number; nodeCount: number };
 }
 /** host -> webview: a run has started */
 export interface RunStateMessage {

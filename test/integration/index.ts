@@ -5,8 +5,8 @@ import Mocha from "mocha";
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", timeout: 60_000, color: false, reporter: "spec" });
-  for (const file of ["visualize.test.js", "errors.test.js", "editor.test.js", "cancel.test.js", "intellisense.test.js"])
-    mocha.addFile(path.join(__dirname, file));
+  const files = ["visualize.test.js", "errors.test.js", "editor.test.js", "cancel.test.js", "pickedCall.test.js", "intellisense.test.js"];
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });
