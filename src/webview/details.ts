@@ -3,7 +3,8 @@
 import { el } from "./dom";
 import { fmt } from "./format";
 import { describePath } from "./groupTree";
-import type { Session } from "./session";
+import type { RunFacts } from "./runFacts";
+import type { Stepper } from "./stepper";
 import type { TraceNode } from "../engine/trace";
 import { nameOf } from "./unitSize";
 import { disagrees } from "../engine/numericCheck";
@@ -13,12 +14,11 @@ export function wrap(name: string): string {
   return /^[\w#.]+$/.test(name) ? name : `(${name})`;
 }
 
-export function renderDetails(pane: HTMLElement, session: Session): void {
-  const s = session.stepper;
-  const nodes = session.nodes;
+export function renderDetails(pane: HTMLElement, facts: RunFacts, s: Stepper): void {
+  const nodes = facts.nodes;
   const root = nodes.get(s.trace.root)!;
   const where = (id: number) => {
-    const path = describePath(session.tree, id);
+    const path = describePath(facts.tree, id);
     return path ? el("p", { class: "where", id: "where" }, el("span", { class: "muted" }, "in "), path) : "";
   };
   const step = s.current;
@@ -40,11 +40,11 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
   const lines = step.updates.map((u, i) => {
     const child = nodes.get(u.child)!;
     // a value used more than once: its grad so far, share by share (once, under its last update here)
-    const shares = session.shares.of(u.child, s.position);
+    const shares = facts.shares.of(u.child, s.position);
     const last = !step.updates.some((v, j) => j > i && v.child === u.child);
     const sum =
       shares.length > 1 && last
-        ? el("div", { class: "muted shares" }, `its grad so far = ${session.shares.sum(u.child, nodes, s.position)}`)
+        ? el("div", { class: "muted shares" }, `its grad so far = ${facts.shares.sum(u.child, nodes, s.position)}`)
         : "";
     return el(
       "li",
@@ -57,7 +57,7 @@ export function renderDetails(pane: HTMLElement, session: Session): void {
   });
   const title = s.done ? `Step ${s.position} of ${s.total} (done)` : `Step ${s.position} of ${s.total}`;
   const done = s.done ? el("p", { class: "muted" }, "Every node has passed its grad on: these are the final grads.") : "";
-  const check = s.done && s.trace.recorded ? numericSummary(session) : "";
+  const check = s.done && s.trace.recorded ? numericSummary(facts) : "";
   pane.replaceChildren(
     el("h3", {}, title),
     where(node.id),
@@ -89,8 +89,8 @@ function heldBefore(node: TraceNode, upstream: number, grad: number): HTMLElemen
 }
 
 /** each leaf's final grad against a finite difference of the root on this pass's values */
-function numericSummary(session: Session): HTMLElement {
-  const leaves = session.trace.nodes.filter((n) => n.children.length === 0);
+function numericSummary(facts: RunFacts): HTMLElement {
+  const leaves = facts.trace.nodes.filter((n) => n.children.length === 0);
   const checked = leaves.filter((n) => n.numeric !== undefined);
   const intro = "Numeric check: each leaf's grad beside (f(x+h) − f(x−h)) / 2h, the root recomputed with the leaf nudged.";
   if (checked.length < leaves.length)
@@ -112,7 +112,7 @@ function numericSummary(session: Session): HTMLElement {
     parts.push(el("ul", { class: "updates" }, ...shown));
     if (off.length > shown.length) parts.push(el("p", { class: "muted" }, `… and ${off.length - shown.length} more`));
   }
-  if (off.length && session.trace.accumulated)
+  if (off.length && facts.trace.accumulated)
     parts.push(
       el(
         "p",

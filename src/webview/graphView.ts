@@ -10,16 +10,15 @@ import { themeColor } from "./dom";
 import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
 import type { Unit } from "./projection";
-import type { BoxSpan } from "./session";
+import type { BoxSpan } from "./runFacts";
+import type { Viewport } from "./state";
 import { FRAME_TITLE } from "./groupLayout";
-import { fitZoom, nodeIndex, runEnds } from "./scene";
+import { MIN_READABLE_ZOOM, fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
-import { FONT_PX, OP_D, OP_GAP, boxLines, gradText, nameOf, runLines, shortName, valueBox } from "./unitSize";
+import { OP_D, OP_GAP, boxLines, gradText, nameOf, runLines, shortName, valueBox } from "./unitSize";
 
 cytoscape.use(cytoscapeSvg);
 
-/** on-screen text at least 11 px */
-export const MIN_READABLE_ZOOM = 11 / FONT_PX;
 const MAX_ZOOM = 1.25;
 
 export interface GraphCallbacks {
@@ -32,6 +31,14 @@ export interface GraphCallbacks {
   onToggle(box: number): void;
   /** a run of folded values was clicked: draw every value of the box that holds it */
   onUnroll(box: number): void;
+  /** the zoom or pan changed (the user's, or the view's own to show the step), once it settles */
+  onViewport(viewport: Viewport): void;
+}
+
+/** values marked on the graph: those with a breakpoint, and those a what-if changed */
+export interface Marks {
+  breakpoints: ReadonlySet<number>;
+  whatIf: ReadonlySet<number>;
 }
 
 /**
@@ -65,8 +72,7 @@ function identity(e: cytoscape.ElementDefinition): string {
 
 export class GraphView {
   private readonly cy: cytoscape.Core;
-  /** values with a breakpoint, and values a what-if changed: marked on the graph */
-  marks: { breakpoints: ReadonlySet<number>; whatIf: ReadonlySet<number> } = { breakpoints: new Set(), whatIf: new Set() };
+  private marks: Marks = { breakpoints: new Set(), whatIf: new Set() };
   private scene: Scene | undefined;
   private nodes = new Map<number, TraceNode>();
   /** each element's own classes (value, leaf, op, …), under the state classes a step sets */
@@ -77,6 +83,7 @@ export class GraphView {
   /** what each element drawn is (identity()): an element whose identity changes is made again */
   private readonly identities = new Map<string, string>();
   private publishing: ReturnType<typeof setTimeout> | undefined;
+  private reporting: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -105,22 +112,26 @@ export class GraphView {
     this.cy.on("tap", "node.box, node.frame", (e) => callbacks.onToggle(e.target.data("box")));
     this.cy.on("tap", "node.run", (e) => callbacks.onUnroll(e.target.data("run")));
     // what is in view, as attributes of the graph element (end-to-end tests and assistive tech read them)
-    this.cy.on("viewport", () => this.publishSoon());
+    this.cy.on("viewport", () => {
+      this.publishSoon();
+      clearTimeout(this.reporting);
+      this.reporting = setTimeout(() => callbacks.onViewport(this.viewport), 120);
+    });
     this.cy.on("mouseover", "node.box, node.frame, node.run", () => container.classList.add("pointing"));
     this.cy.on("mouseout", "node.box, node.frame, node.run", () => container.classList.remove("pointing"));
   }
 
   /**
-   * draws a scene; keeps the zoom when asked (a group opened mid-pass), else fits it. only what
-   * changed is touched: elements that stay are moved, so a step that opens one box costs what that
-   * box holds, not what the whole graph shows
+   * draws a scene, at the zoom and pan it has (the page fits or places it). only what changed is
+   * touched: elements that stay are moved, so a step that opens one box costs what that box holds,
+   * not what the whole graph shows
    */
-  draw(trace: Trace, tree: GroupTree, scene: Scene, keepViewport: boolean, stepper: Stepper, spans: Map<number, BoxSpan>): void {
+  draw(trace: Trace, tree: GroupTree, scene: Scene, stepper: Stepper, spans: ReadonlyMap<number, BoxSpan>, marks: Marks): void {
     this.scene = scene;
+    this.marks = marks;
     this.nodes = nodeIndex(trace);
     const elements = this.elements(trace, tree, scene);
     const next = new Map(elements.map((e) => [String(e.data.id), e]));
-    const zoom = this.cy.zoom();
     this.cy.batch(() => {
       const gone = this.cy.collection();
       for (const [id, ele] of this.eles) {
@@ -171,8 +182,6 @@ export class GraphView {
         if (ele.isNode()) pinBackgrounding(ele);
       });
     });
-    if (keepViewport) this.cy.zoom(zoom);
-    else this.fit();
     this.container.dataset.units = String(scene.view.units.length);
     this.publishSoon();
   }
@@ -189,6 +198,7 @@ export class GraphView {
     const scene = this.scene;
     d.zoom = this.cy.zoom().toFixed(3);
     d.units = String(scene?.view.units.length ?? 0);
+    d.open = scene ? [...scene.view.open].sort((a, b) => a - b).join(",") : "";
     const w = this.cy.width();
     const h = this.cy.height();
     const bb = this.cy.$("node.value, node.box, node.op").renderedBoundingBox({ includeLabels: false });
@@ -277,7 +287,8 @@ export class GraphView {
   }
 
   /** the labels and highlights for the stepper's position */
-  update(stepper: Stepper, tree: GroupTree, spans: Map<number, BoxSpan>): void {
+  update(stepper: Stepper, tree: GroupTree, spans: ReadonlyMap<number, BoxSpan>, marks: Marks): void {
+    this.marks = marks;
     this.cy.batch(() => this.paint(stepper, tree, spans, (id, classes, label) => this.show(id, classes, label)));
   }
 
@@ -285,7 +296,7 @@ export class GraphView {
   private paint(
     stepper: Stepper,
     tree: GroupTree,
-    spans: Map<number, BoxSpan>,
+    spans: ReadonlyMap<number, BoxSpan>,
     put: (id: string, classes: string, label?: string) => void,
   ): void {
     const scene = this.scene;
@@ -469,12 +480,17 @@ export class GraphView {
     return this.base.get(`v${n.id}`)?.includes("root") ?? false;
   }
 
-  /** the zoom now (tests and the page's state read it) */
-  get zoom(): number {
-    return this.cy.zoom();
+  /** the zoom and pan now */
+  get viewport(): Viewport {
+    const pan = this.cy.pan();
+    return { zoom: this.cy.zoom(), pan: { x: pan.x, y: pan.y } };
   }
 
-  /** nothing to draw (no trace) */
+  /** zoom and pan as saved (a reloaded page) */
+  setViewport(v: Viewport): void {
+    this.cy.viewport({ zoom: v.zoom, pan: { ...v.pan } });
+  }
+
   /**
    * the graph as it is drawn now (the open groups, the step's colours), whole, on the theme's
    * background: png as base64 at twice the screen's scale, svg as text; "" when nothing is drawn

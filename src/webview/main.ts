@@ -4,7 +4,7 @@ import type { FromWebview, ToWebview } from "../shared/protocol";
 import { assertNever } from "../shared/protocol";
 import { el } from "./dom";
 import { Controller } from "./controller";
-import type { SavedState } from "./session";
+import type { SavedState } from "./state";
 import { toolbar, type Action } from "./toolbar";
 
 declare function acquireVsCodeApi(): {
@@ -22,7 +22,7 @@ const bar = toolbar(
   (a) => controller.act(a),
   (q, next) => controller.search(q, next),
 );
-const banner = el("div", { class: "banner", id: "banner" });
+const banner = el("div", { class: "banners", id: "banner" });
 const graphBox = el("div", { class: "graph", id: "graph" });
 const details = el("div", { class: "details", id: "details" });
 const chart = el("div", { class: "chart", id: "chart" });
@@ -41,20 +41,17 @@ window.addEventListener("message", (event: MessageEvent<string>) => {
   const msg = fromJson<ToWebview>(event.data, MESSAGE_NUMBERS);
   switch (msg.type) {
     case "showTrace":
-      controller.setStatus(msg.fileName);
-      controller.show(msg.result, msg.keepPosition);
+      controller.show(msg);
       break;
     case "runState":
-      controller.setStatus(`Running ${msg.fileName}…`);
+      controller.running(msg.fileName);
       break;
     case "renderImage":
       controller.post({ type: "image", format: msg.format, data: controller.image(msg.format) });
       break;
     case "showError":
-      controller.setStatus(msg.fileName);
       // what the run did before it ended badly is drawn, with the reason above it
-      if (msg.result) controller.show(msg.result, false);
-      controller.showError(msg.error, msg.result);
+      controller.showError(msg.error, msg.fileName, msg.result);
       break;
     default:
       assertNever(msg);
@@ -91,8 +88,15 @@ window.addEventListener("keydown", (e) => {
   controller.act(action);
 });
 
-// theme changes swap the body's classes: recolour the graph
-new MutationObserver(() => controller.restyle()).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+// a theme change swaps the body's classes and the theme's colour variables on the root: the graph
+// takes the new colours once both have changed (one restyle per frame, however many changes)
+let restyling = 0;
+const restyle = new MutationObserver(() => {
+  cancelAnimationFrame(restyling);
+  restyling = requestAnimationFrame(() => controller.restyle());
+});
+restyle.observe(document.body, { attributes: true, attributeFilter: ["class"] });
+restyle.observe(document.documentElement, { attributes: true, attributeFilter: ["style", "class"] });
 // a resized panel: laid out again for its new shape, with the current step in view
 let resizing: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener("resize", () => {
@@ -100,10 +104,6 @@ window.addEventListener("resize", () => {
   resizing = setTimeout(() => controller.resized(), 120);
 });
 // the pointer left the graph (perhaps the whole page): no node is hovered any more
-graphBox.addEventListener("mouseleave", () => controller.hideTip());
+graphBox.addEventListener("mouseleave", () => controller.hideTip(tooltip));
 
-details.replaceChildren(
-  el("h3", {}, "No graph yet"),
-  el("p", { class: "muted" }, "The graph of the script's last backward() call appears here once the script has run."),
-);
 vscode.postMessage({ type: "ready" });

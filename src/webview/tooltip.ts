@@ -2,15 +2,15 @@
 import { el } from "./dom";
 import { countOf, fmt } from "./format";
 import { boxTitle, describeBox, describePath } from "./groupTree";
-import type { Session } from "./session";
+import type { RunFacts } from "./runFacts";
+import type { Stepper } from "./stepper";
 import { nameOf } from "./unitSize";
 import { wrap } from "./details";
 import { disagrees } from "../engine/numericCheck";
 import type { TraceNode } from "../engine/trace";
 
-export function valueTip(session: Session, id: number, locatedLimit: number | undefined): string[] {
-  const n = session.nodes.get(id)!;
-  const s = session.stepper;
+export function valueTip(facts: RunFacts, s: Stepper, id: number, locatedLimit: number | undefined): string[] {
+  const n = facts.nodes.get(id)!;
   const step = s.trace.steps[s.stepIndex.get(id) ?? -1];
   const lines = [
     n.label ? `${n.label}  (#${n.id})` : `#${n.id}`,
@@ -20,10 +20,10 @@ export function valueTip(session: Session, id: number, locatedLimit: number | un
     `grad at the end: ${fmt(n.grad, 8)}`,
   ];
   // a value used more than once: what each use sent it
-  if (session.shares.shared(id) || n.gradBefore) lines.push(`  = ${session.shares.sum(id, session.nodes)}`);
-  if (step) for (const u of step.updates) lines.push(`local ∂/∂${wrap(nameOf(session.nodes.get(u.child)!))}: ${fmt(u.local, 8)}`);
+  if (facts.shares.shared(id) || n.gradBefore) lines.push(`  = ${facts.shares.sum(id, facts.nodes)}`);
+  if (step) for (const u of step.updates) lines.push(`local ∂/∂${wrap(nameOf(facts.nodes.get(u.child)!))}: ${fmt(u.local, 8)}`);
   if (n.children.length === 0 && s.trace.recorded) lines.push(numericLine(n));
-  const path = describePath(session.tree, id);
+  const path = describePath(facts.tree, id);
   if (path) lines.push(`in ${path}`);
   if (n.loc) {
     const where = n.loc.file ? `${n.loc.file.split(/[\\/]/).pop()}:${n.loc.line}` : `line ${n.loc.line}`;
@@ -42,15 +42,13 @@ export function numericLine(n: TraceNode): string {
   return `numeric check: ${fmt(n.numeric, 8)} ${verdict}${through}`;
 }
 
-export function boxTip(session: Session, key: number): string[] {
-  const b = session.tree.boxes[key];
-  const s = session.stepper;
+export function boxTip(facts: RunFacts, s: Stepper, key: number): string[] {
+  const b = facts.tree.boxes[key];
   const lines = [boxTitle(b), countOf(b.size)];
-  const parent = describeBox(session.tree, b.parent);
+  const parent = describeBox(facts.tree, b.parent);
   if (parent) lines.push(`in ${parent}`);
   const shown = b.outputs.slice(0, 6);
-  for (const id of shown)
-    lines.push(`${nameOf(session.nodes.get(id)!)}: data ${fmt(session.nodes.get(id)!.data)}, grad ${fmt(s.grad(id))}`);
+  for (const id of shown) lines.push(`${nameOf(facts.nodes.get(id)!)}: data ${fmt(facts.nodes.get(id)!.data)}, grad ${fmt(s.grad(id))}`);
   if (b.outputs.length > shown.length) lines.push(`… and ${b.outputs.length - shown.length} more outputs`);
   lines.push(b.kind === "series" ? "click to list them" : "click to open");
   return lines;

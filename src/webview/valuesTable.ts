@@ -140,12 +140,16 @@ export class ValuesTable {
   /** the keyboard's row (↑ ↓ move it, Enter picks it, Shift+F10 opens its menu), by value id */
   private cursor: number | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the filter the rows were last filtered by */
+  private applied = "";
 
   constructor(
     container: HTMLElement,
     private readonly onPick: (id: number) => void,
     /** right-click on a row: the value's context menu at (x, y) */
     private readonly onContext: (id: number, x: number, y: number) => void = () => {},
+    /** the filter was typed in (the page's state keeps it; setFilter applies it) */
+    private readonly onFilter: (text: string) => void = (text) => this.setFilter(text),
   ) {
     this.filter = el("input", { id: "values-filter", class: "values-filter" });
     this.filter.type = "search";
@@ -153,7 +157,7 @@ export class ValuesTable {
     this.filter.spellcheck = false;
     this.filter.setAttribute("aria-label", "Filter values");
     // keys are not stopped here: the page's key handler ignores inputs, and vs code's shortcuts must still work
-    this.filter.addEventListener("input", () => this.refilter());
+    this.filter.addEventListener("input", () => this.onFilter(this.filter.value));
 
     this.count = el("p", { id: "values-count", class: "muted values-count" });
     this.count.setAttribute("aria-live", "polite");
@@ -218,6 +222,12 @@ export class ValuesTable {
     this.updated = new Set();
     this.root.hidden = false;
     this.refilter();
+  }
+
+  /** the filter as the page's state has it */
+  setFilter(text: string): void {
+    if (this.filter.value !== text) this.filter.value = text;
+    if (text !== this.applied) this.refilter();
   }
 
   /** redraw grads and highlights: grad(id) is the grad at the stepper's position; current is the step's node; updated are the children it just changed */
@@ -331,6 +341,7 @@ export class ValuesTable {
   // ---- inside ----
 
   private refilter(): void {
+    this.applied = this.filter.value;
     const terms = parseQuery(this.filter.value);
     if (terms.length === 0) {
       this.shown = this.rows;

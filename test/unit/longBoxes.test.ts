@@ -4,9 +4,11 @@ import * as assert from "node:assert";
 import { MLP, Value, l2, type Trace } from "../../src/engine";
 import { groupTree } from "../../src/webview/groupTree";
 import { RUN_MAX, RUN_PAGE, keptValues, project } from "../../src/webview/projection";
-import { Session } from "../../src/webview/session";
+import { anchors, viewKey, viewOf } from "../../src/webview/openBoxes";
+import { factsOf } from "../../src/webview/runFacts";
+import { goTo, pageOf, shown } from "./pageOf";
 import { traceOf } from "./traceOf";
-import { hingeOnSix, resultOf } from "./lessonTraces";
+import { hingeOnSix } from "./lessonTraces";
 
 /** l2 of 60 parameters: a sum box with a chain of 59 adds, and 60 terms */
 function l2Trace(): Trace {
@@ -81,11 +83,12 @@ describe("long boxes", () => {
 
   it("the step's node and the children it updates are drawn as themselves at every step", () => {
     const trace = l2Trace();
-    const s = new Session(resultOf(trace), trace);
+    const f = factsOf(trace);
+    let s = pageOf(trace);
     for (let k = 0; k < 40; k++) {
-      s.stepper.step();
-      const view = s.view();
-      for (const id of s.anchors()) {
+      s = goTo(s, k + 1);
+      const view = viewOf(f, shown(s));
+      for (const id of anchors(f, shown(s))) {
         const u = view.units[view.unitOf.get(id)!];
         assert.ok(u.kind === "value" && u.id === id, `step ${k + 1}: value ${id} is drawn as itself (not in a ${u.kind})`);
       }
@@ -94,13 +97,12 @@ describe("long boxes", () => {
 
   it("going back and forth between a sum and its terms redraws about every other step, not every step", () => {
     const trace = l2Trace();
-    const s = new Session(resultOf(trace), trace);
-    s.stepper.goTo(3);
+    let s = goTo(pageOf(trace), 3);
     let redraws = 0;
-    let last = s.viewKey(s.forced());
+    let last = viewKey(shown(s));
     for (let k = 0; k < 30; k++) {
-      s.stepper.step();
-      const key = s.viewKey(s.forced());
+      s = goTo(s, 4 + k);
+      const key = viewKey(shown(s));
       if (key !== last) redraws++;
       last = key;
     }
@@ -112,20 +114,21 @@ describe("long boxes", () => {
     const m = new MLP(2, [3, 1], { seed: 2 });
     const loss = hingeOnSix(m).add(l2(m.parameters(), 1e-3));
     const trace = traceOf(loss);
-    const s = new Session(resultOf(trace), trace);
+    const f = factsOf(trace);
+    let s = pageOf(trace);
     const top = (k: number) => {
-      while (s.tree.boxes[k].parent > 0) k = s.tree.boxes[k].parent;
+      while (f.tree.boxes[k].parent > 0) k = f.tree.boxes[k].parent;
       return k;
     };
-    for (let k = 0; k < s.stepper.total; k++) {
-      s.stepper.step();
-      const forced = s.forced();
-      const holding = new Set(s.holding());
+    for (let k = 0; k < f.total; k++) {
+      s = goTo(s, k + 1);
+      const forced = shown(s).opened;
+      const holding = new Set(f.holding(f.focus(k + 1)));
       const tops = new Set([...holding].map(top));
-      for (const u of s.stepper.current!.updates)
-        for (const b of s.holding(u.child)) if (s.tree.boxes[s.tree.boxOf.get(u.child) ?? 0].kind !== "params") tops.add(top(b));
+      for (const u of trace.steps[k].updates)
+        for (const b of f.holding(u.child)) if (f.tree.boxes[f.tree.boxOf.get(u.child) ?? 0].kind !== "params") tops.add(top(b));
       for (const b of forced)
-        assert.ok(tops.has(top(b)), `step ${k + 1}: box ${s.tree.boxes[b].name} is open only under a top box the step is in`);
+        assert.ok(tops.has(top(b)), `step ${k + 1}: box ${f.tree.boxes[b].name} is open only under a top box the step is in`);
     }
   });
 });

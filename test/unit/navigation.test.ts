@@ -1,13 +1,17 @@
-// step over / into / out on hand-built box chains, and the page's session (boxes on the step's path,
+// step over / into / out on hand-built box chains, and the page's boxes (on the step's path,
 // opening a graph to fit) on traces the real engine makes
 import * as assert from "node:assert";
 import { MLP, mse, type Trace } from "../../src/engine";
 import { pathOf, type GroupTree } from "../../src/webview/groupTree";
 import { stepInto, stepOut, stepOver, type StepBoxes } from "../../src/webview/navigation";
 import { project } from "../../src/webview/projection";
-import { OPEN_BUDGET, Session, openToFit } from "../../src/webview/session";
+import { OPEN_BUDGET, openToFit, viewOf } from "../../src/webview/openBoxes";
+import { factsOf } from "../../src/webview/runFacts";
+import { saved } from "../../src/webview/state";
+import { update } from "../../src/webview/update";
+import { goTo, pageOf, shown } from "./pageOf";
 import { traceOf } from "./traceOf";
-import { hingeTrace, neuronTrace, resultOf, xorTrace } from "./lessonTraces";
+import { hingeTrace, neuronTrace, xorTrace } from "./lessonTraces";
 
 //   step:  0    1    2      3      4      5    6    7      8
 //   box:   -    1    1>2    1>2    1>3    1    4    4>5    -
@@ -126,7 +130,7 @@ function drawn(trace: Trace, tree: GroupTree, expanded: Set<number>): number {
   return project(trace, tree, expanded, new Set()).units.filter((u) => !(u.kind === "value" && u.ghost)).length;
 }
 
-describe("session", () => {
+describe("the page's boxes and steps", () => {
   for (const [name, make] of [
     ["xor", xorTrace],
     ["hinge", hingeTrace],
@@ -134,7 +138,7 @@ describe("session", () => {
   ] as const) {
     it(`${name}: a step's chain is the path of its node`, () => {
       const trace = make();
-      const s = new Session(resultOf(trace), trace);
+      const s = factsOf(trace);
       assert.strictEqual(s.chains.chains.length, trace.steps.length);
       trace.steps.forEach((st, i) => assert.deepStrictEqual([...s.chains.chains[i]], pathOf(s.tree, st.node)));
       // spans: each box's steps lie between its first and last, and both ends are in the box
@@ -149,21 +153,23 @@ describe("session", () => {
 
     it(`${name}: at every position the focus is drawn as itself`, () => {
       const trace = make();
-      const s = new Session(resultOf(trace), trace);
-      for (let p = 0; p <= s.stepper.total; p++) {
-        s.stepper.goTo(p);
-        const view = s.view();
-        const u = view.units[view.unitOf.get(s.focus)!];
-        assert.ok(u.kind === "value" && u.id === s.focus && !u.ghost, `position ${p}`);
+      const f = factsOf(trace);
+      let s = pageOf(trace);
+      for (let p = 0; p <= f.total; p++) {
+        s = goTo(s, p);
+        const view = viewOf(f, shown(s));
+        const focus = f.focus(p);
+        const u = view.units[view.unitOf.get(focus)!];
+        assert.ok(u.kind === "value" && u.id === focus && !u.ghost, `position ${p}`);
       }
     });
 
     it(`${name}: stepping over from the start reaches the end, box by box`, () => {
       const trace = make();
-      const s = new Session(resultOf(trace), trace);
+      const s = factsOf(trace);
       let p = 0;
       let moves = 0;
-      while (p < s.stepper.total) {
+      while (p < s.total) {
         const q = stepOver(s.chains, p);
         assert.ok(q > p);
         p = q;
@@ -176,36 +182,40 @@ describe("session", () => {
 
   it("closing a box on the step's path keeps it closed until the step leaves it", () => {
     const trace = xorTrace();
-    const s = new Session(resultOf(trace), trace);
+    const f = factsOf(trace);
     // a step inside a neuron of a sample
-    const i = trace.steps.findIndex((st) => s.holding(st.node).length >= 3);
-    s.stepper.goTo(i + 1);
-    const path = s.holding();
-    const neuron = path[0];
-    assert.ok(s.forced().has(neuron));
-    s.toggle(neuron, false);
-    assert.ok(!s.forced().has(neuron), "closed on request");
-    const view = s.view();
-    assert.strictEqual(view.units[view.unitOf.get(s.focus)!].kind, "box", "the focus is behind its closed box");
+    const i = trace.steps.findIndex((st) => f.holding(st.node).length >= 3);
+    let s = goTo(pageOf(trace), i + 1);
+    const focus = f.focus(i + 1);
+    const neuron = f.holding(focus)[0];
+    assert.ok(shown(s).opened.includes(neuron));
+    s = update(s, { type: "toggleBox", key: neuron });
+    assert.ok(!shown(s).opened.includes(neuron), "closed on request");
+    assert.deepStrictEqual(shown(s).collapsed, [neuron]);
+    const view = viewOf(f, shown(s));
+    assert.strictEqual(view.units[view.unitOf.get(focus)!].kind, "box", "the focus is behind its closed box");
+    // a step within the box keeps it closed
+    const within = trace.steps.findIndex((st, k) => k > i && f.holding(st.node).includes(neuron));
+    if (within >= 0) assert.ok(!shown(goTo(s, within + 1)).opened.includes(neuron), "still closed while the step is in it");
     // leave the box: the request is forgotten
-    const j = trace.steps.findIndex((st) => !s.holding(st.node).includes(neuron));
-    s.stepper.goTo(j + 1);
-    s.forced();
-    assert.ok(!s.collapsed.has(neuron));
-    s.toggle(neuron, true);
-    assert.ok(s.expanded.has(neuron));
+    const j = trace.steps.findIndex((st) => !f.holding(st.node).includes(neuron));
+    s = goTo(s, j + 1);
+    assert.deepStrictEqual(shown(s).collapsed, []);
+    s = update(s, { type: "find", id: focus });
+    assert.ok(shown(s).expanded.includes(neuron));
   });
 
   it("reveal opens every box that holds a value", () => {
     const trace = hingeTrace();
-    const s = new Session(resultOf(trace), trace);
-    const deep = trace.nodes.find((n) => s.holding(n.id).length >= 4)!;
-    s.reveal(deep.id);
-    for (const k of s.holding(deep.id)) assert.ok(s.expanded.has(k));
-    const view = project(trace, s.tree, s.expanded, new Set());
+    const f = factsOf(trace);
+    const deep = trace.nodes.find((n) => f.holding(n.id).length >= 4)!;
+    const s = update(pageOf(trace), { type: "find", id: deep.id });
+    const expanded = shown(s).expanded;
+    for (const k of f.holding(deep.id)) assert.ok(expanded.includes(k));
+    const view = project(trace, f.tree, new Set(expanded), new Set());
     const u = view.units[view.unitOf.get(deep.id)!];
     assert.ok(u.kind === "value" && u.id === deep.id);
-    assert.deepStrictEqual(s.saved().expanded!.sort(), [...s.expanded].sort());
+    assert.deepStrictEqual(saved(s).view!.expanded, expanded);
   });
 });
 
@@ -218,7 +228,7 @@ describe("openToFit", () => {
     it(`${name}: a small graph that fits opens every box`, () => {
       const trace = make();
       assert.ok(trace.nodes.length < 40);
-      const s = new Session(resultOf(trace), trace);
+      const s = factsOf(trace);
       const expanded = new Set<number>();
       openToFit(s.tree, expanded, () => true, OPEN_BUDGET);
       assert.deepStrictEqual(
@@ -230,7 +240,7 @@ describe("openToFit", () => {
 
     it(`${name}: nothing opens when nothing fits`, () => {
       const trace = make();
-      const s = new Session(resultOf(trace), trace);
+      const s = factsOf(trace);
       const expanded = new Set<number>();
       let asked = 0;
       openToFit(s.tree, expanded, () => (asked++, false), OPEN_BUDGET);
@@ -241,7 +251,7 @@ describe("openToFit", () => {
 
   it("asks fits with the candidate box already open", () => {
     const trace = smallTrace();
-    const s = new Session(resultOf(trace), trace);
+    const s = factsOf(trace);
     const expanded = new Set<number>();
     const sizes: number[] = [];
     openToFit(s.tree, expanded, () => (sizes.push(expanded.size), expanded.size <= 2), OPEN_BUDGET);
@@ -257,7 +267,7 @@ describe("openToFit", () => {
     for (const budget of budgets) {
       it(`${name}, budget ${budget}: what is drawn stays within budget, opened from the top down`, () => {
         const trace = make();
-        const s = new Session(resultOf(trace), trace);
+        const s = factsOf(trace);
         const expanded = new Set<number>();
         openToFit(s.tree, expanded, () => true, budget);
         const atStart = drawn(trace, s.tree, new Set());

@@ -1,0 +1,118 @@
+// which boxes are drawn open, and which pages of a long box: from what the user opened and closed
+// and from where the step is. pure: `settle` works out the step's boxes after a change of the
+// state, `viewOf` projects the state into what is visible (projection.ts), and nothing here
+// changes what it is given.
+import type { GroupTree } from "./groupTree";
+import { pageOf, project, RUN_MAX, type View } from "./projection";
+import type { RunFacts } from "./runFacts";
+import type { Shown } from "./state";
+
+/** a graph opens with boxes opened breadth-first while no more than this many things are drawn (and they fit) */
+export const OPEN_BUDGET = 60;
+
+/** values drawn as themselves even inside a long box: the focus, the children the step updates, a search's find */
+export function anchors(f: RunFacts, s: Pick<Shown, "step" | "found">): Set<number> {
+  const step = s.step > 0 ? f.trace.steps[s.step - 1] : undefined;
+  const ids = new Set([f.focus(s.step), ...(step?.updates.map((u) => u.child) ?? [])]);
+  if (s.found !== undefined) ids.add(s.found);
+  return ids;
+}
+
+/**
+ * the state with the step's boxes worked out for where the step is now. the boxes that must be
+ * open: those holding the focus and the children the step updates (a shared parameter is drawn as
+ * a ghost where it is used, so its own box stays closed). a box the step opened before stays open
+ * while the step is still in the box around it, so a pass that goes back and forth between two
+ * boxes (a sum and its terms) does not redraw at every step; of a series, only the newest member
+ * stays out. the pages of long boxes follow the anchors, or stay as they were (the step gone into
+ * a term and back finds the chain as it left it).
+ */
+export function settle(f: RunFacts, s: Shown): Shown {
+  const tree = f.tree;
+  const path = f.holding(f.focus(s.step));
+  const collapsed = s.collapsed.filter((k) => path.includes(k));
+  const open = new Set(path);
+  const step = s.step > 0 ? f.trace.steps[s.step - 1] : undefined;
+  for (const u of step?.updates ?? []) {
+    const k = tree.boxOf.get(u.child) ?? 0;
+    if (tree.boxes[k].kind !== "params") for (const j of f.holding(u.child)) open.add(j);
+  }
+  const around = new Set(path);
+  const seriesOut = new Set([...open].map((k) => tree.boxes[k].parent).filter((p) => tree.boxes[p]?.kind === "series"));
+  for (const k of s.opened) {
+    const parent = tree.boxes[k].parent;
+    const inSeries = tree.boxes[parent]?.kind === "series";
+    // the box around it (for a member of a series, around the series) must still hold the step
+    if (!around.has(inSeries ? tree.boxes[parent].parent : parent) && !around.has(parent)) continue;
+    if (inSeries) {
+      // one member of a series out at a time: the newest
+      if (seriesOut.has(parent)) continue;
+      seriesOut.add(parent);
+      open.add(parent);
+    }
+    open.add(k);
+  }
+  for (const k of collapsed) open.delete(k);
+  return { ...s, collapsed, opened: [...open], pages: pagesFor(f, s) };
+}
+
+function pagesFor(f: RunFacts, s: Shown): [number, number[]][] {
+  const pages = new Map(s.pages);
+  const now = new Map<number, number[]>();
+  for (const id of anchors(f, s)) {
+    const k = f.tree.boxOf.get(id) ?? 0;
+    if (f.tree.boxes[k].values.length <= RUN_MAX) continue;
+    const p = pageOf(f.placeInBox.get(id)!);
+    const list = now.get(k) ?? now.set(k, []).get(k)!;
+    if (!list.includes(p)) list.push(p);
+  }
+  for (const [k, list] of now)
+    pages.set(
+      k,
+      list.sort((a, b) => a - b),
+    );
+  return [...pages];
+}
+
+/** what the view depends on: the boxes open, the pages of long boxes, the boxes drawn whole */
+export function viewKey(s: Pick<Shown, "expanded" | "opened" | "unrolled" | "pages">): string {
+  const sorted = (xs: Iterable<number | string>) => [...xs].sort().join(",");
+  const pages = s.pages.map(([k, list]) => `${k}:${list.join(" ")}`);
+  return `${sorted(s.expanded)}|${sorted(s.opened)}|${sorted(s.unrolled)}|${sorted(pages)}`;
+}
+
+const views = new WeakMap<RunFacts, { key: string; view: View }>();
+
+/** what is visible in this state (the last one worked out is kept per trace: a step that opens nothing costs nothing) */
+export function viewOf(f: RunFacts, s: Pick<Shown, "expanded" | "opened" | "unrolled" | "pages">): View {
+  const key = viewKey(s);
+  const last = views.get(f);
+  if (last?.key === key) return last.view;
+  const view = project(f.trace, f.tree, new Set(s.expanded), new Set(s.opened), { pages: new Map(s.pages), unrolled: new Set(s.unrolled) });
+  views.set(f, { key, view });
+  return view;
+}
+
+/**
+ * boxes opened breadth-first while what is drawn still fits the panel readably (fits) and stays
+ * within budget things: a small graph opens whole, a big one shows its structure at a glance
+ */
+export function openToFit(tree: GroupTree, expanded: Set<number>, fits: () => boolean, budget: number, tries = 24): void {
+  const root = tree.boxes[0];
+  let drawn = root.values.length + root.boxes.length;
+  const queue = root.boxes.slice();
+  while (queue.length && tries > 0) {
+    const key = queue.shift()!;
+    const b = tree.boxes[key];
+    const cost = b.values.length + b.boxes.length - 1;
+    if (drawn + cost > budget) continue;
+    tries--;
+    expanded.add(key);
+    if (!fits()) {
+      expanded.delete(key);
+      continue;
+    }
+    drawn += cost;
+    queue.push(...b.boxes);
+  }
+}

@@ -1,0 +1,122 @@
+// what the page works out once from a trace and never changes: its groups, its nodes by id, what each
+// parent sent each value, the steps each box holds, the values table's rows. made once per trace
+// (factsOf) and shared by the page's update functions and its views; the page's state is elsewhere.
+import type { Trace, TraceNode } from "../engine/trace";
+import { describeBox, groupTree, pathOf, type GroupTree } from "./groupTree";
+import type { StepBoxes } from "./navigation";
+import { Stepper } from "./stepper";
+import { nameOf, widestLines } from "./unitSize";
+import { Shares } from "./contributions";
+import type { TableRow } from "./valuesTable";
+
+/** the range of steps inside a box, to show it done or under way */
+export interface BoxSpan {
+  first: number;
+  last: number;
+}
+
+export class RunFacts {
+  readonly tree: GroupTree;
+  readonly nodes: Map<number, TraceNode>;
+  /** what each parent sent each value */
+  readonly shares: Shares;
+  readonly widest: (id: number) => number;
+  readonly chains: StepBoxes;
+  /** the steps each box holds, to show it done or under way */
+  readonly spans = new Map<number, BoxSpan>();
+  /** each value's place in its box's values, to tell which page of a long box it is on */
+  readonly placeInBox = new Map<number, number>();
+  /** which step each node with children is (its index in trace.steps) */
+  readonly stepIndex: ReadonlyMap<number, number>;
+  private readonly stepper: Stepper;
+  private tableRows: TableRow[] | undefined;
+
+  constructor(readonly trace: Trace) {
+    this.nodes = new Map(trace.nodes.map((n) => [n.id, n]));
+    this.shares = new Shares(trace);
+    this.tree = groupTree(trace);
+    this.stepper = new Stepper(trace);
+    this.stepIndex = this.stepper.stepIndex;
+    this.widest = widestLines(trace);
+    const chainOfBox = new Map<number, number[]>();
+    const chainOf = (id: number) => {
+      const k = this.tree.boxOf.get(id) ?? 0;
+      return chainOfBox.get(k) ?? chainOfBox.set(k, pathOf(this.tree, id)).get(k)!;
+    };
+    this.chains = { chains: trace.steps.map((s) => chainOf(s.node)) };
+    trace.steps.forEach((s, i) => {
+      for (let k = this.tree.boxOf.get(s.node) ?? 0; k > 0; k = this.tree.boxes[k].parent) {
+        const span = this.spans.get(k);
+        if (!span) this.spans.set(k, { first: i, last: i });
+        else {
+          span.first = Math.min(span.first, i);
+          span.last = Math.max(span.last, i);
+        }
+      }
+    });
+    for (const b of this.tree.boxes) b.values.forEach((id, i) => this.placeInBox.set(id, i));
+  }
+
+  get total(): number {
+    return this.trace.steps.length;
+  }
+
+  /**
+   * every grad at a position of the pass. the stepper is a cursor kept between calls so that a step
+   * costs one step's updates; what it answers depends on `position` alone
+   */
+  at(position: number): Stepper {
+    this.stepper.goTo(position);
+    return this.stepper;
+  }
+
+  /** the value the pass is at: the step's node, or the root before the first step */
+  focus(position: number): number {
+    return position > 0 ? this.trace.steps[position - 1].node : this.trace.root;
+  }
+
+  /** every box that holds a value, series included, innermost first */
+  holding(id: number): number[] {
+    const keys: number[] = [];
+    for (let k = this.tree.boxOf.get(id) ?? 0; k > 0; k = this.tree.boxes[k].parent) keys.push(k);
+    return keys;
+  }
+
+  /** the first value drawn inside a box (to show it when it opens) */
+  firstIn(key: number): number {
+    const b = this.tree.boxes[key];
+    return b.values[0] ?? this.firstIn(b.boxes[0]);
+  }
+
+  /** the values table's rows: output first for a small graph; parameters first, by their neuron's path, for a grouped one */
+  rows(): TableRow[] {
+    this.tableRows ??= tableRows(this);
+    return this.tableRows;
+  }
+}
+
+const made = new WeakMap<Trace, RunFacts>();
+
+/** the facts of a trace, worked out on first use */
+export function factsOf(trace: Trace): RunFacts {
+  let f = made.get(trace);
+  if (!f) made.set(trace, (f = new RunFacts(trace)));
+  return f;
+}
+
+function tableRows(f: RunFacts): TableRow[] {
+  // a parameter is made in its module's parameters group (calls and parameters share the owner id)
+  const paramGroups = new Set(f.trace.groups.filter((g) => g.call === null && g.owner === g.id).map((g) => g.id));
+  const paths = new Map<number, string>();
+  const rows = f.trace.nodes.map((n): TableRow => {
+    const key = f.tree.boxOf.get(n.id) ?? 0;
+    const path = paths.get(key) ?? paths.set(key, describeBox(f.tree, key)).get(key)!;
+    return { id: n.id, name: nameOf(n), path, op: n.op, data: n.data, param: n.group !== undefined && paramGroups.has(n.group) };
+  });
+  if (f.tree.boxes.length === 1) return rows.reverse();
+  const params = rows
+    .filter((r) => r.param)
+    .sort((a, b) => `${a.path} ${a.name}`.localeCompare(`${b.path} ${b.name}`, undefined, { numeric: true }));
+  const rest = rows.filter((r) => !r.param).reverse();
+  return params.concat(rest);
+}
