@@ -46,7 +46,24 @@ export function notices(s: PageState): Notice[] {
       button: e.pos ? { label: "Go to line", title: "Reveal the line in the editor", id: "goto-error", does: "gotoError" } : undefined,
     });
   }
-  if (page.kind === "summary") {
+  const m = page.kind === "showing" ? page.shown.mismatch : page.kind === "summary" ? page.mismatch : undefined;
+  if (m) {
+    const call = `call ${m.index + 1}`;
+    const clicked = `loss ${fmt(m.clicked.loss)}, ${count(m.clicked.nodeCount)} values`;
+    const runs = page.kind === "showing" ? page.shown.run : page.kind === "summary" ? page.run : undefined;
+    const shownNow =
+      page.kind === "showing" ? `Below is this new run's ${m.rerun ? call : "last recorded call"}` : "This run has no graph of it to show";
+    const text = m.rerun
+      ? `You picked ${call} on the curve (${clicked}). To draw it the script ran again, and this time its ${call} was different (loss ${fmt(m.rerun.loss)}, ${count(m.rerun.nodeCount)} values): the script does not make the same numbers on every run (Math.random()?). ${shownNow}, and the curve is this run's.`
+      : `You picked ${call} on the curve (${clicked}). To draw it the script ran again, and this time it made only ${calls(runs?.calls.length ?? 0)}: the script does not run the same way every time (Math.random()?). ${shownNow}, and the curve is this run's.`;
+    out.push({
+      kind: "warning",
+      id: "mismatch",
+      text,
+      hint: "To step the very call you click, draw the script's random numbers from the engine's rng(seed) instead of Math.random().",
+    });
+  }
+  if (page.kind === "summary" && !m) {
     const r = page.run;
     const text = r.tooBig
       ? `The last backward() call's graph has ${count(r.tooBig.nodeCount)} Values, more than the limit of ${count(r.tooBig.maxNodes)}, so it was not sent to the panel. Raise the setting backpropStepper.maxNodes to step it.`
@@ -55,20 +72,6 @@ export function notices(s: PageState): Notice[] {
   }
   if (page.kind !== "showing") return out;
   const shown = page.shown;
-  const m = shown.mismatch;
-  if (m) {
-    const call = `call ${m.index + 1}`;
-    const clicked = `loss ${fmt(m.clicked.loss)}, ${count(m.clicked.nodeCount)} values`;
-    const text = m.rerun
-      ? `You picked ${call} on the curve (${clicked}). To draw it the script ran again, and this time its ${call} was different (loss ${fmt(m.rerun.loss)}, ${count(m.rerun.nodeCount)} values): the script does not make the same numbers on every run (Math.random()?). Below is this new run's ${call}, and the curve is this run's.`
-      : `You picked ${call} on the curve (${clicked}). To draw it the script ran again, and this time it made only ${calls(shown.run.calls.length)}: the script does not run the same way every time (Math.random()?). Below is this new run's last recorded call, and the curve is this run's.`;
-    out.push({
-      kind: "warning",
-      id: "mismatch",
-      text,
-      hint: "Seed its randomness to step the very call you click: rng / new Random(seed) from the engine.",
-    });
-  }
   if (shown.run.exitCode)
     out.push({
       kind: "info",

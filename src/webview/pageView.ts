@@ -52,6 +52,7 @@ export class PageView {
   private drawnStep = -1;
   private seenCue: Cue | undefined;
   private tableFacts: RunFacts | undefined;
+  private tableRun: RunResult | undefined;
   private chartFor: unknown;
   private bannerText = "";
 
@@ -98,6 +99,7 @@ export class PageView {
       this.drawnKey = "";
       this.drawnRun = undefined;
       this.tableFacts = undefined;
+      this.tableRun = undefined;
       this.drawEmptyDetails(s);
     } else this.drawShown(s, shown);
     const m = s.menu;
@@ -143,8 +145,10 @@ export class PageView {
     this.drawnStep = shown.step;
 
     if (this.tableFacts !== f) {
-      this.table.setRows(f.rows());
+      // a what-if's values are the run's own values again: the table stays where it was scrolled
+      this.table.setRows(f.rows(), this.tableRun === shown.run);
       this.tableFacts = f;
+      this.tableRun = shown.run;
     }
     this.table.setFilter(shown.filter);
     this.table.update((id) => st.grad(id), step?.node, new Set(step?.updates.map((u) => u.child) ?? []));

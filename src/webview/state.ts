@@ -2,6 +2,9 @@
 // graph too big to send, or a run's graph) and, for a graph, everything the user can change about
 // how it is shown. it changes only through update.ts; the views draw it; it is saved whole for a
 // reload (saved()), but for the run itself, which the host sends again.
+//
+// a new panel feature adds its field here, its action and what the action does to the state in
+// update.ts (with a unit test), and its drawing in pageView.ts: the controller does not change.
 import type { CallMismatch, RunResult, ScriptError } from "../shared/protocol";
 import type { Trace } from "../engine/trace";
 import type { Breakpoint, Stop } from "./breakpoints";
@@ -68,7 +71,7 @@ export type Page =
   /** the run failed before any backward() call, and nothing was shown before */
   | { kind: "failed"; error: ScriptError }
   /** the run has calls but no graph to draw: too big to send, or recorded with recording off */
-  | { kind: "summary"; run: RunResult; error?: ScriptError; earlier?: true }
+  | { kind: "summary"; run: RunResult; error?: ScriptError; earlier?: true; mismatch?: CallMismatch }
   /**
    * a graph to step. error: the run ended badly, after this call (its partial result is shown), or,
    * with `earlier`, a later run failed with nothing to show and this graph is from the run before it

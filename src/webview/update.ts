@@ -267,7 +267,11 @@ function arrive(
   // breakpoints are kept by value id: only a re-run of the same script makes the same ids
   const sameFile = s.file === run.file;
   const base: PageState = { ...s, file: run.file, fileName, running: false, menu: undefined, breakpoints: sameFile ? s.breakpoints : [] };
-  if (!run.trace) return { ...base, page: { kind: "summary", run, ...(o.error ? { error: o.error } : {}) } };
+  if (!run.trace)
+    return {
+      ...base,
+      page: { kind: "summary", run, ...(o.error ? { error: o.error } : {}), ...(o.mismatch ? { mismatch: o.mismatch } : {}) },
+    };
   const drawn = run as DrawnRun;
   const f = factsOf(drawn.trace);
   const prev = shownOf(s);

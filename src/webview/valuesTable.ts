@@ -213,8 +213,9 @@ export class ValuesTable {
     container.append(this.root);
   }
 
-  /** the rows, in the order to list them; resets scroll; keeps the filter text */
-  setRows(rows: TableRow[]): void {
+  /** the rows, in the order to list them; keeps the filter text; resets scroll unless they are the same values again (a what-if) */
+  setRows(rows: TableRow[], keepScroll = false): void {
+    const top = this.scroller.scrollTop;
     this.rows = rows;
     this.lowered = undefined;
     this.grad = undefined;
@@ -222,6 +223,10 @@ export class ValuesTable {
     this.updated = new Set();
     this.root.hidden = false;
     this.refilter();
+    if (keepScroll && top > 0) {
+      this.scroller.scrollTop = top;
+      this.render();
+    }
   }
 
   /** the filter as the page's state has it */

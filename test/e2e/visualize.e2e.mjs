@@ -48,11 +48,22 @@ const runCommand = (page, title) => quickInput(page, "F1", title);
  * development host's profile is transient, so a theme in the user settings is not applied)
  */
 async function setTheme(page, label, themeClass) {
-  await runCommand(page, "Preferences: Color Theme");
-  // the picker, not the palette
-  await page.waitForFunction(() => /Color Theme/i.test(document.querySelector(".quick-input-widget input")?.placeholder ?? ""));
-  await page.keyboard.type(label);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${label}"]`);
+  // the picker lists the built-in themes once their extensions have loaded: on a busy machine the
+  // first picker can open empty, so it is opened again until the theme is in it
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, "Preferences: Color Theme");
+    // the picker, not the palette
+    await page.waitForFunction(() => /Color Theme/i.test(document.querySelector(".quick-input-widget input")?.placeholder ?? ""));
+    await page.keyboard.type(label);
+    const row = `.quick-input-list .monaco-list-row.focused[aria-label*="${label}"]`;
+    const found = await page.waitForSelector(row, { timeout: 20_000 }).catch(() => null);
+    if (found) break;
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, `theme-picker-${attempt}.png`) });
+    if (attempt === 4) throw new Error(`the colour theme picker never listed ${label} (test-results/theme-picker-*.png)`);
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(2000);
+  }
   await page.keyboard.press("Enter");
   await page.waitForFunction((c) => document.querySelector(".monaco-workbench")?.classList.contains(c), themeClass);
   await page.waitForSelector(".quick-input-widget", { state: "hidden" });
@@ -247,6 +258,58 @@ describe("end to end in a real VS Code", function () {
     await setTheme(page, "Dark Modern", "vs-dark");
   });
 
+  /** the share of bright pixels (luminance over 160 of 255) in the panel's graph area, as drawn now */
+  async function brightShare(panel) {
+    const png = await panel.locator("#graph").screenshot();
+    const blank = await browser.newPage();
+    try {
+      return await blank.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const canvas = document.createElement("canvas");
+        canvas.width = img.width;
+        canvas.height = img.height;
+        const g = canvas.getContext("2d");
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, img.width, img.height).data;
+        let bright = 0;
+        for (let i = 0; i < d.length; i += 4) if (0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2] > 160) bright++;
+        return bright / (d.length / 4);
+      }, png.toString("base64"));
+    } finally {
+      await blank.close();
+    }
+  }
+
+  it("a theme change restyles the graph at once: dark, light, both high contrasts, and dark again", async () => {
+    await openFile(page, "chain-rule.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#step-over");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "chain-rule.ts", undefined, { timeout: 30_000 });
+    await panel.click("#step");
+    await page.waitForTimeout(600);
+    const shares = { dark: await brightShare(panel) };
+    for (const [name, label, cls] of [
+      ["light", "Light Modern", "vs"],
+      ["hcDark", "Dark High Contrast", "hc-black"],
+      ["hcLight", "Light High Contrast", "hc-light"],
+      ["darkAgain", "Dark Modern", "vs-dark"],
+    ]) {
+      await setTheme(page, label, cls);
+      await page.waitForTimeout(800); // the webview takes the theme's colours, then the graph restyles
+      shares[name] = await brightShare(panel);
+      await page.screenshot({ path: join(RESULTS, `theme-${name}.png`) });
+    }
+    const say = JSON.stringify(Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, v.toFixed(3)])));
+    assert.ok(shares.dark < 0.15, `dark: few bright pixels (${say})`);
+    assert.ok(shares.light > 0.5, `light: mostly bright (${say})`);
+    assert.ok(shares.hcDark < 0.2, `dark high contrast: few bright pixels (${say})`);
+    assert.ok(shares.hcLight > 0.5, `light high contrast: mostly bright (${say})`);
+    // back in the dark theme the nodes are dark again, not the light theme's white boxes
+    assert.ok(Math.abs(shares.darkAgain - shares.dark) < 0.03, `dark again as before (${say})`);
+  });
+
   it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {
     await openFile(page, "xor.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
@@ -399,5 +462,47 @@ describe("end to end in a real VS Code", function () {
     await panel.click("#reset-whatif");
     await panel.waitForFunction(() => !document.querySelector("#banner")?.textContent?.includes("What-if"));
     assert.strictEqual(await gradOf("f"), "4", "f's grad after Reset");
+  });
+
+  it("what-if keeps the open boxes, the view and the step; a reload brings all of it back, the edit too", async () => {
+    await openFile(page, "xor.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    let panel = await webviewFrame(page, "#values tr[data-node-id]");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "xor.ts", undefined, { timeout: 30_000 });
+    await panel.waitForFunction(() => /^Step 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
+    // a parameter (the table lists them first), found: its groups open; then two groups stepped over
+    const label = await panel.textContent("#values tr[data-node-id] bdi.label");
+    await panel.fill("#search", label);
+    await panel.press("#search", "Enter");
+    await panel.click("#step-over");
+    await panel.click("#step-over");
+    await page.waitForTimeout(800); // the pan to the step, and the page hears of it
+    const seen = () =>
+      panel.evaluate(() => [
+        document.querySelector("#graph").dataset.open,
+        document.querySelector("#graph").dataset.zoom,
+        document.querySelector("#position").textContent,
+      ]);
+    const before = await seen();
+    assert.ok(before[0].split(",").length >= 2, `some boxes are open (${before[0]})`);
+    await valueMenu(panel, label, "Change its data");
+    await panel.fill("#context-menu input.number", "0.5");
+    await panel.press("#context-menu input.number", "Enter");
+    await panel.waitForFunction(() => /What-if: /.test(document.querySelector("#banner")?.textContent ?? ""));
+    await page.waitForTimeout(500);
+    assert.deepStrictEqual(await seen(), before, "open boxes, zoom and step as they were");
+    await page.screenshot({ path: join(RESULTS, "what-if-grouped.png") });
+
+    await runCommand(page, "Developer: Reload Webviews");
+    for (let i = 0; i < 60 && !panel.isDetached(); i++) await page.waitForTimeout(250);
+    panel = await webviewFrame(page, "#values tr[data-node-id]");
+    await panel.waitForFunction(() => /What-if: /.test(document.querySelector("#banner")?.textContent ?? ""), undefined, {
+      timeout: 30_000,
+    });
+    await page.waitForTimeout(500);
+    assert.deepStrictEqual(await seen(), before, "after a reload: the boxes, the zoom and the step");
+    await panel.click("#reset-whatif");
+    await panel.waitForFunction(() => !document.querySelector("#banner")?.textContent?.includes("What-if"));
+    assert.deepStrictEqual(await seen(), before, "Reset keeps them too");
   });
 });

@@ -152,6 +152,45 @@ describe("page state: a run arrives", () => {
   });
 });
 
+describe("page state: a call picked on the curve", () => {
+  const clicked = { loss: 0.48, nodeCount: 154 };
+  it("a re-run whose call differs says so, with both losses, above the new run's call", () => {
+    const s = update(initialState, {
+      type: "run",
+      run: run(xorTrace()),
+      fileName: "t.ts",
+      keepPosition: false,
+      size: PANEL,
+      mismatch: { index: 11, clicked, rerun: { loss: 0.53, nodeCount: 154 } },
+    });
+    const n = notices(s).find((x) => x.id === "mismatch")!;
+    assert.match(n.text, /You picked call 12 on the curve \(loss 0\.48, 154 values\).*this time its call 12 was different \(loss 0\.53/);
+    assert.match(n.text, /Below is this new run's call 12/);
+    assert.match(n.hint!, /rng\(seed\)/);
+  });
+
+  it("a re-run with fewer calls and no graph says that, not that recording was off", () => {
+    const r: RunResult = { file: "t.ts", calls: [], elapsedMs: 0 };
+    const s = update(initialState, {
+      type: "run",
+      run: r,
+      fileName: "t.ts",
+      keepPosition: false,
+      size: PANEL,
+      mismatch: { index: 11, clicked },
+    });
+    assert.deepStrictEqual(
+      notices(s).map((n) => n.id),
+      ["mismatch"],
+    );
+    assert.match(notices(s)[0].text, /made only 0 backward\(\) calls.*This run has no graph of it to show/);
+  });
+
+  it("no mismatch, no notice", () => {
+    assert.deepStrictEqual(notices(pageOf(xorTrace())), []);
+  });
+});
+
 describe("page state: failures", () => {
   const fail = (s: PageState, r?: RunResult) => update(s, { type: "failed", error, fileName: "t.ts", run: r, size: PANEL });
 
