@@ -33,8 +33,11 @@ export class GraphPanel implements ExportSource {
 
   private ready = false;
   private queue: ToWebview[] = [];
-  /** the last run or error the page was sent: sent again when the page reloads (Developer: Reload Webviews) */
-  private shown: ToWebview | undefined;
+  /**
+   * what the page was sent that it shows: sent again when the page reloads (Developer: Reload
+   * Webviews). a failure with nothing to draw is shown above the graph before it, so both are kept
+   */
+  private shown: ToWebview[] = [];
   private lastShape: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** the script the panel shows */
@@ -43,7 +46,7 @@ export class GraphPanel implements ExportSource {
   private position: StepPosition = { step: 0, total: 0 };
   /** the run in flight, if any: the next run and dispose() cancel it */
   private running: AbortController | undefined;
-  /** the last run shown whole */
+  /** the run whose graph the page draws: the last shown whole, or what a failed run did before it failed */
   private result: RunResult | undefined;
   /** the backward() calls of the loss curve the page draws, which a click picks from */
   private curve: readonly BackwardSummary[] | undefined;
@@ -110,7 +113,7 @@ export class GraphPanel implements ExportSource {
     return this.position;
   }
 
-  /** the trace of the last run shown whole, if it has one */
+  /** the trace of the graph the page draws, if it has one */
   get trace(): Trace | undefined {
     return this.result?.trace;
   }
@@ -136,7 +139,6 @@ export class GraphPanel implements ExportSource {
     const shape = result.trace ? shapeOf(result) : undefined;
     const keepPosition = shape !== undefined && shape === this.lastShape;
     this.lastShape = shape;
-    this.result = result;
     this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition, ...(mismatch ? { mismatch } : {}) });
   }
 
@@ -149,9 +151,14 @@ export class GraphPanel implements ExportSource {
   }
 
   post(msg: ToWebview): void {
-    if (msg.type === "showTrace" || msg.type === "showError") this.shown = msg;
-    // the page draws the curve of a run shown whole, or of what a failed run did before it failed
-    if (msg.type === "showTrace" || (msg.type === "showError" && msg.result)) this.curve = msg.result?.calls;
+    // the page draws the graph and the curve of a run shown whole, or of what a failed run did
+    // before it failed; a failure that did nothing stays above the graph shown before it
+    const draws = msg.type === "showTrace" || (msg.type === "showError" && msg.result !== undefined && msg.result.calls.length > 0);
+    if (draws) {
+      this.shown = [msg];
+      this.result = msg.result;
+      this.curve = msg.result?.calls;
+    } else if (msg.type === "showError") this.shown = [...this.shown.filter((m) => m.type === "showTrace"), msg];
     if (!this.ready) {
       this.queue.push(msg);
       return;
@@ -164,7 +171,7 @@ export class GraphPanel implements ExportSource {
     switch (msg.type) {
       case "ready": {
         // a page that loads again (its webview reloaded) starts empty: it is sent what it showed
-        if (this.ready && this.shown) this.queue.push(this.shown.type === "showTrace" ? { ...this.shown, keepPosition: true } : this.shown);
+        if (this.ready) this.queue.unshift(...this.shown.map((m) => (m.type === "showTrace" ? { ...m, keepPosition: true } : m)));
         this.ready = true;
         const queued = this.queue;
         this.queue = [];
