@@ -12,7 +12,18 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { MLP, SGD, Value, buildTrace, mse, setBackwardListener, setRecording, twoMoons, type BackwardCall } from "../src/engine";
+import {
+  MLP,
+  NumericCheck,
+  SGD,
+  Value,
+  buildTrace,
+  mse,
+  setBackwardListener,
+  setRecording,
+  twoMoons,
+  type BackwardCall,
+} from "../src/engine";
 
 const WARMUP = 30;
 const STEPS = 100;
@@ -200,6 +211,15 @@ function main(): void {
   const t0 = performance.now();
   const trace = buildTrace(call!);
   const traceMs = performance.now() - t0;
+  // the numeric check of that trace, as the panel runs it after drawing: median of three
+  const checkMs = [0, 1, 2]
+    .map(() => {
+      const t = performance.now();
+      new NumericCheck(trace).run();
+      return performance.now() - t;
+    })
+    .sort((a, b) => a - b)[1];
+  const leaves = trace.nodes.filter((n) => n.children.length === 0).length;
 
   console.log(
     `workload: MLP(2, [16, 16, 1]), 100 two-moons points, mse, sgd; node ${process.version}, ${os.cpus().length} cpus, load ${os
@@ -218,6 +238,7 @@ function main(): void {
     console.log(`  recording on:      ${line(big.on)}  (${f(big.on.median / big.off.median)}x off)`);
   }
   console.log(`buildTrace:          ${f(traceMs)} ms for one step (${trace.nodes.length} nodes, ${trace.steps.length} steps)`);
+  console.log(`numeric check:       ${f(checkMs, 0)} ms for that trace's ${leaves} leaves (median of 3)`);
   const bytes = bytesPerValue();
   console.log(
     bytes === null

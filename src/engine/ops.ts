@@ -1,7 +1,7 @@
 // every built-in op, in two tables: its forward formula (evalOp) and its local derivatives
 // (localOf). they are the only place either is written: the Value methods make their data with
-// evalOp and backward() uses localOf, and so do gradCheck, the numeric check and what-if when they
-// work a recorded graph out again. a hand-written op (manualGrad) brings its own.
+// evalOp and backward() uses localOf, and so does the evaluator of a recorded graph (evaluator.ts)
+// that gradCheck, the numeric check and what-if use. a hand-written op (manualGrad) brings its own.
 //
 // a value stores its op as a small integer (a code below) so the class stays monomorphic and cheap;
 // the string a learner sees comes from OP_NAMES (or the name given to a hand-written op).

@@ -59,7 +59,7 @@ export interface ManualOp {
   readonly name: string;
   readonly children: readonly Node[];
   readonly locals: readonly number[];
-  /** optional pure forward formula, used only by gradCheck */
+  /** optional pure forward formula, used when live values are worked out again (gradCheck); a trace does not carry it */
   readonly forward: ((xs: readonly number[]) => number) | null;
 }
 

@@ -1,11 +1,10 @@
 // what-if: leaves' data changed in the panel, and the graph's forward values and its backward
-// pass worked out again from the recorded ops, with the engine's own formulas: no re-run of the
-// script. a hand-written op (manualGrad) has no formula in the trace: it is linearised with its
-// recorded locals, and the result says it is approximate.
+// pass worked out again from the recorded ops, with the engine's own formulas (evaluator.ts): no
+// re-run of the script. a hand-written op (manualGrad) has no formula in the trace: it is
+// linearised with its recorded locals, and the result says it is approximate.
 
-import { CUSTOM, evalOp, localOf } from "./ops";
-import type { Trace, TraceNode, TraceStep } from "./trace";
-import { opOf } from "./traceOps";
+import { Evaluator } from "./evaluator";
+import type { Trace, TraceNode } from "./trace";
 
 export interface WhatIf {
   trace: Trace;
@@ -18,70 +17,26 @@ export interface WhatIf {
 /** `trace` with the leaves in `edits` (id -> new data) changed; the trace given is left as it was */
 export function whatIf(trace: Trace, edits: ReadonlyMap<number, number>): WhatIf {
   const nodes = trace.nodes;
-  const at = new Map<number, number>();
-  nodes.forEach((n, i) => at.set(n.id, i));
-  const data = new Float64Array(nodes.length);
-  const locals: number[][] = [];
-  let approximate = false;
-
-  // forward, leaves first (nodes are in topological order)
-  nodes.forEach((n, i) => {
-    const ks = n.children.map((c) => at.get(c)!);
-    if (ks.length === 0) {
-      data[i] = edits.get(n.id) ?? n.data;
-      locals.push([]);
-      return;
-    }
-    const { code, k } = opOf(n);
-    if (code === CUSTOM) {
-      let y = n.data;
-      ks.forEach((c, j) => {
-        const dx = data[c] - nodes[c].data;
-        if (dx !== 0) approximate = true;
-        y += n.locals[j] * dx;
-      });
-      data[i] = y;
-      locals.push(n.locals.slice());
-      return;
-    }
-    const x = data[ks[0]];
-    const y = ks.length > 1 ? data[ks[1]] : 0;
-    data[i] = evalOp(code, x, y, k);
-    locals.push(ks.map((_, j) => localOf(code, j, data[i], x, y, k)));
-  });
-
-  // backward, in the order the pass ran its steps: each node hands local × its upstream to each child
-  const grad = new Map<number, number>();
-  const flow = new Map<number, number>();
-  for (const n of nodes) grad.set(n.id, n.gradBefore ?? 0);
-  grad.set(trace.root, grad.get(trace.root)! + 1);
-  flow.set(trace.root, 1);
-  const steps: TraceStep[] = trace.steps.map((s) => {
-    const i = at.get(s.node)!;
-    const upstream = flow.get(s.node) ?? 0;
-    const updates = nodes[i].children.map((child, j) => {
-      const local = locals[i][j];
-      const before = grad.get(child)!;
-      const after = before + local * upstream;
-      grad.set(child, after);
-      flow.set(child, (flow.get(child) ?? 0) + local * upstream);
-      return { child, local, before, after };
-    });
-    return { node: s.node, upstream, updates };
-  });
+  const graph = Evaluator.fromTrace(trace);
+  const { values, linearized } = graph.forward(edits);
+  // the pass again, on top of what the grads held before it (backward twice without zeroGrad)
+  const gradBefore = Float64Array.from(nodes, (n) => n.gradBefore ?? 0);
+  const { grad, locals, steps } = graph.chainRule(values, { gradBefore, record: true });
 
   const changed = new Set<number>();
   let leaves = 0;
   const out: TraceNode[] = nodes.map((n, i) => {
-    const m: TraceNode = { ...n, data: data[i], grad: grad.get(n.id)!, locals: locals[i].length ? locals[i] : n.locals };
+    const leaf = graph.isLeaf(i);
+    const own = leaf ? n.locals : Array.from(locals.subarray(graph.kidStart[i], graph.kidStart[i + 1]));
+    const m: TraceNode = { ...n, data: values[i], grad: grad[i], locals: own };
     // the numeric check belongs to the old values: the panel checks the new ones again
     delete m.numeric;
     delete m.linearized;
-    if (n.children.length === 0) leaves++;
+    if (leaf) leaves++;
     if (!same(m.data, n.data) || !same(m.grad, n.grad)) changed.add(n.id);
     return m;
   });
-  return { trace: { ...trace, nodes: out, steps, numericPending: leaves }, changed, approximate };
+  return { trace: { ...trace, nodes: out, steps: steps!, numericPending: leaves }, changed, approximate: linearized };
 }
 
 const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
