@@ -130,3 +130,62 @@ function numericSummary(facts: RunFacts): HTMLElement {
     );
   return el("div", {}, ...parts);
 }
+
+const INFIX: Record<string, string> = { "+": "+", "-": "−", "*": "·", "/": "/" };
+
+/** a value's formula, from what stands for each input (names, or numbers): "x1·w1 + b", "tanh(n)", "a**2" */
+export function formula(n: TraceNode, inputs: readonly string[]): string {
+  const sym = INFIX[n.op];
+  if (sym !== undefined && inputs.length === 2) return `${inputs[0]} ${sym} ${inputs[1]}`;
+  if (n.op.startsWith("**") && inputs.length === 1) return `${inputs[0]}${n.op}`;
+  return `${n.op}(${inputs.join(", ")})`;
+}
+
+/** the forward pass after `fstep` values: the one computed last, its formula with names and with numbers */
+export function renderForward(pane: HTMLElement, facts: RunFacts, fstep: number): void {
+  const nodes = facts.nodes;
+  const total = facts.forwardOrder.length;
+  const root = nodes.get(facts.trace.root)!;
+  if (fstep === 0) {
+    pane.replaceChildren(
+      el("h3", {}, "Start of the forward pass"),
+      el(
+        "p",
+        {},
+        `The inputs and parameters (dashed) hold their data. Each other value is computed from its inputs, in the order the script computed them, up to ${nameOf(root)}. Press Step.`,
+      ),
+    );
+    return;
+  }
+  const n = nodes.get(facts.forwardOrder[fstep - 1])!;
+  const kids = n.children.map((c) => nodes.get(c)!);
+  const byName = formula(
+    n,
+    kids.map((k) => wrap(nameOf(k))),
+  );
+  const byNumber = formula(
+    n,
+    kids.map((k) => (k.data < 0 ? `(${fmt(k.data)})` : fmt(k.data))),
+  );
+  const path = describePath(facts.tree, n.id);
+  const done = fstep === total;
+  pane.replaceChildren(
+    el("h3", {}, `Forward ${fstep} of ${total}${done ? " (done)" : ""}`),
+    path ? el("p", { class: "where", id: "where" }, el("span", { class: "muted" }, "in "), path) : "",
+    el(
+      "p",
+      { class: "formula", id: "formula" },
+      el("span", { class: "name" }, nameOf(n)),
+      ` = ${byName} = ${byNumber} = `,
+      el("strong", {}, fmt(n.data)),
+    ),
+    n.custom ? el("p", { class: "muted" }, `${n.op} is a hand-written op: the script gave its value (and its local derivatives).`) : "",
+    done
+      ? el(
+          "p",
+          { class: "muted" },
+          `Every value is computed: ${nameOf(root)} = ${fmt(root.data)}. Next, the backward pass sends its grad back to the inputs.`,
+        )
+      : el("p", { class: "muted" }, "Values not computed yet show data ?; no value has a grad until the backward pass."),
+  );
+}

@@ -54,6 +54,9 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     { selector: "node.value.ghost", style: { "background-opacity": 0.5, "border-style": "dotted" } },
     { selector: "node.value.root", style: { "border-width": w(2), "border-color": c.fg } },
     { selector: "node.value.processed", style: { "border-color": c.muted } },
+    // the forward pass: a value not computed yet is faint; the inputs of the value computed now are marked
+    { selector: "node.value.pending", style: { color: c.muted, "background-opacity": 0.4, "border-opacity": 0.5 } },
+    { selector: "node.value.input", style: { "border-color": c.accent, "border-width": w(2), "border-style": "dashed" } },
     { selector: "node.value.updated", style: { "border-color": c.changed, "border-width": w(2.5), "border-style": "solid" } },
     { selector: "node.value.current", style: { "border-color": c.accent, "border-width": w(3), "border-style": "solid" } },
     { selector: "node.value.nonfinite", style: { color: c.error } },

@@ -4,18 +4,17 @@
 import cytoscape from "cytoscape";
 import cytoscapeSvg from "cytoscape-svg";
 import type { Trace, TraceNode } from "../engine/trace";
-import type { Stepper } from "./stepper";
-import { countOf, fmt } from "./format";
+import type { Look } from "./looks";
+import { countOf } from "./format";
 import { themeColor } from "./dom";
 import { boxTitle, type GroupTree } from "./groupTree";
 import type { Scene } from "./scene";
 import type { Unit } from "./projection";
-import type { BoxSpan } from "./runFacts";
 import type { Viewport } from "./state";
 import { FRAME_TITLE } from "./groupLayout";
 import { MIN_READABLE_ZOOM, fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
-import { OP_D, OP_GAP, boxLines, gradText, nameOf, runLines, shortName, valueBox } from "./unitSize";
+import { OP_D, OP_GAP, boxLines, nameOf, runLines, shortName, valueBox } from "./unitSize";
 
 cytoscape.use(cytoscapeSvg);
 
@@ -126,7 +125,7 @@ export class GraphView {
    * touched: elements that stay are moved, so a step that opens one box costs what that box holds,
    * not what the whole graph shows
    */
-  draw(trace: Trace, tree: GroupTree, scene: Scene, stepper: Stepper, spans: ReadonlyMap<number, BoxSpan>, marks: Marks): void {
+  draw(trace: Trace, tree: GroupTree, scene: Scene, look: Look, marks: Marks): void {
     this.scene = scene;
     this.marks = marks;
     this.nodes = nodeIndex(trace);
@@ -170,7 +169,7 @@ export class GraphView {
       // new elements are made with their state and label: a label set afterwards is a style
       // bypass, and restyling thousands of elements one by one costs seconds
       const made = new Map(fresh.map((e) => [String(e.data.id), e]));
-      this.paint(stepper, tree, spans, (id, classes, label) => {
+      this.paint(look, tree, (id, classes, label) => {
         const e = made.get(id);
         if (!e) return;
         e.classes = `${e.classes ?? ""} ${classes}`;
@@ -286,81 +285,39 @@ export class GraphView {
     return out;
   }
 
-  /** the labels and highlights for the stepper's position */
-  update(stepper: Stepper, tree: GroupTree, spans: ReadonlyMap<number, BoxSpan>, marks: Marks): void {
+  /** the labels and highlights for a moment of the pass */
+  update(look: Look, tree: GroupTree, marks: Marks): void {
     this.marks = marks;
-    this.cy.batch(() => this.paint(stepper, tree, spans, (id, classes, label) => this.show(id, classes, label)));
+    this.cy.batch(() => this.paint(look, tree, (id, classes, label) => this.show(id, classes, label)));
   }
 
-  /** each element's state classes and label (undefined: it has none that changes) at the stepper's position */
-  private paint(
-    stepper: Stepper,
-    tree: GroupTree,
-    spans: ReadonlyMap<number, BoxSpan>,
-    put: (id: string, classes: string, label?: string) => void,
-  ): void {
+  /** each element's state classes and label (undefined: it has none that changes), as the look says */
+  private paint(look: Look, tree: GroupTree, put: (id: string, classes: string, label?: string) => void): void {
     const scene = this.scene;
     if (!scene) return;
-    const step = stepper.current;
-    const updated = new Map<number, { before: number; after: number }>();
-    for (const u of step?.updates ?? []) {
-      const prior = updated.get(u.child);
-      updated.set(u.child, { before: prior ? prior.before : u.before, after: u.after });
-    }
-    const pos = stepper.position;
-    const stepIndex = stepper.stepIndex;
     const view = scene.view;
-    {
-      view.units.forEach((u, i) => {
-        if (u.kind === "run") return;
-        if (u.kind === "box") {
-          const b = tree.boxes[u.key];
-          const span = spans.get(u.key);
-          const holdsCurrent = step !== undefined && view.unitOf.get(step.node) === i;
-          const holdsUpdated = step !== undefined && step.updates.some((x) => view.unitOf.get(x.child) === i);
-          const state = [
-            holdsCurrent ? "current" : holdsUpdated ? "updated" : "",
-            span && pos > span.last ? "done" : span && pos > span.first ? "active" : "",
-          ];
-          put(`g${u.key}`, state.join(" "), boxLines(b, this.outText(b.outputs, stepper)).join("\n"));
-          return;
-        }
-        const n = this.nodes.get(u.id)!;
-        const change = updated.get(n.id);
-        const grad = change ? gradText(change.before, change.after) : gradText(stepper.grad(n.id));
-        const isCurrent = step?.node === n.id;
-        const si = stepIndex.get(n.id);
-        const breakpoint = this.marks.breakpoints.has(n.id);
-        const classes = [
-          isCurrent ? "current" : "",
-          change ? "updated" : "",
-          si !== undefined && si < pos - 1 ? "processed" : "",
-          !Number.isFinite(n.data) || !Number.isFinite(stepper.grad(n.id)) ? "nonfinite" : "",
-          breakpoint ? "breakpoint" : "",
-          this.marks.whatIf.has(n.id) ? "whatif" : "",
-        ];
-        const name = (breakpoint ? "● " : "") + shortName(nameOf(n));
-        put(unitEl(u), classes.join(" "), [name, `data ${fmt(n.data)}`, grad].join("\n"));
-        if (n.children.length === 0) return;
-        const current = isCurrent ? "current" : "";
-        put(`o${n.id}`, current);
-        put(`r${n.id}`, current);
-        n.children.forEach((_, k) => {
-          put(`e${n.id}_${k}`, current, isCurrent ? `∂ ${fmt(step!.updates[k].local)}` : "");
-        });
-      });
-      for (const key of view.open) put(`f${key}`, "");
-    }
-  }
-
-  /** what flows out of a closed box: the grad of its one output, or the largest over several */
-  private outText(outputs: number[], stepper: Stepper): string {
-    if (outputs.length === 0) return "";
-    if (outputs.length === 1) return gradText(stepper.grad(outputs[0]));
-    let most = 0;
-    for (const id of outputs) most = Math.max(most, Math.abs(stepper.grad(id)));
-    // before the pass reaches a box its outputs' grads are all 0: "|grad| ≤ 0" would say it in riddles
-    return most === 0 ? "grads 0" : `|grad| ≤ ${fmt(most)}`;
+    view.units.forEach((u, i) => {
+      if (u.kind === "run") return;
+      if (u.kind === "box") {
+        const b = tree.boxes[u.key];
+        const { classes, out } = look.box(b, (id) => view.unitOf.get(id) === i);
+        put(`g${u.key}`, classes.join(" ").trim(), boxLines(b, out).join("\n"));
+        return;
+      }
+      const n = this.nodes.get(u.id)!;
+      const v = look.value(n);
+      const breakpoint = this.marks.breakpoints.has(n.id);
+      const classes = [...v.classes, breakpoint ? "breakpoint" : "", this.marks.whatIf.has(n.id) ? "whatif" : ""];
+      const name = (breakpoint ? "● " : "") + shortName(nameOf(n));
+      put(unitEl(u), classes.filter(Boolean).join(" "), [name, v.data, v.grad].join("\n"));
+      if (n.children.length === 0) return;
+      const op = look.op(n);
+      const current = op.current ? "current" : "";
+      put(`o${n.id}`, current);
+      put(`r${n.id}`, current);
+      n.children.forEach((_, k) => put(`e${n.id}_${k}`, current, op.edge(k)));
+    });
+    for (const key of view.open) put(`f${key}`, "");
   }
 
   /**

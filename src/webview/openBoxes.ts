@@ -10,10 +10,25 @@ import type { Shown } from "./state";
 /** a graph opens with boxes opened breadth-first while no more than this many things are drawn (and they fit) */
 export const OPEN_BUDGET = 60;
 
-/** values drawn as themselves even inside a long box: the focus, the children the step updates, a search's find */
-export function anchors(f: RunFacts, s: Pick<Shown, "step" | "found">): Set<number> {
-  const step = s.step > 0 ? f.trace.steps[s.step - 1] : undefined;
-  const ids = new Set([f.focus(s.step), ...(step?.updates.map((u) => u.child) ?? [])]);
+type Where = Pick<Shown, "phase" | "step" | "fstep">;
+
+/** the value the pass is at: backward, the step's node (the root before the first step); forward, the value computed last (the first to compute, before any) */
+export function focusOf(f: RunFacts, s: Where): number {
+  if (s.phase === "forward") return f.forwardOrder[Math.max(0, s.fstep - 1)] ?? f.trace.root;
+  if (s.phase === "update") return f.trace.root;
+  return f.focus(s.step);
+}
+
+/** the values the pass touches now: backward, the children the step updates; forward, the inputs of the value computed */
+export function touchedOf(f: RunFacts, s: Where): number[] {
+  if (s.phase === "forward") return s.fstep > 0 ? f.nodes.get(f.forwardOrder[s.fstep - 1])!.children : [];
+  if (s.phase === "update") return [];
+  return s.step > 0 ? f.trace.steps[s.step - 1].updates.map((u) => u.child) : [];
+}
+
+/** values drawn as themselves even inside a long box: the focus, the values it touches, a search's find */
+export function anchors(f: RunFacts, s: Where & Pick<Shown, "found">): Set<number> {
+  const ids = new Set([focusOf(f, s), ...touchedOf(f, s)]);
   if (s.found !== undefined) ids.add(s.found);
   return ids;
 }
@@ -29,13 +44,12 @@ export function anchors(f: RunFacts, s: Pick<Shown, "step" | "found">): Set<numb
  */
 export function settle(f: RunFacts, s: Shown): Shown {
   const tree = f.tree;
-  const path = f.holding(f.focus(s.step));
+  const path = f.holding(focusOf(f, s));
   const collapsed = s.collapsed.filter((k) => path.includes(k));
   const open = new Set(path);
-  const step = s.step > 0 ? f.trace.steps[s.step - 1] : undefined;
-  for (const u of step?.updates ?? []) {
-    const k = tree.boxOf.get(u.child) ?? 0;
-    if (tree.boxes[k].kind !== "params") for (const j of f.holding(u.child)) open.add(j);
+  for (const child of touchedOf(f, s)) {
+    const k = tree.boxOf.get(child) ?? 0;
+    if (tree.boxes[k].kind !== "params") for (const j of f.holding(child)) open.add(j);
   }
   const around = new Set(path);
   const seriesOut = new Set([...open].map((k) => tree.boxes[k].parent).filter((p) => tree.boxes[p]?.kind === "series"));

@@ -4,7 +4,7 @@
 // the callbacks as it comes in; what it does is update.ts's business.
 import type { Toolbar } from "./toolbar";
 import { button, el } from "./dom";
-import { renderDetails } from "./details";
+import { renderDetails, renderForward } from "./details";
 import { describeStop, type Breakpoint } from "./breakpoints";
 import { ContextMenu } from "./contextMenu";
 import { drawnOf } from "./drawn";
@@ -12,7 +12,8 @@ import { GraphView, type Marks } from "./graphView";
 import { lossChart } from "./lossChart";
 import { menuItems, type MenuItem } from "./menuItems";
 import { notices, type Notice } from "./notices";
-import { viewKey, viewOf } from "./openBoxes";
+import { focusOf, touchedOf, viewKey, viewOf } from "./openBoxes";
+import { backwardLook, forwardLook } from "./looks";
 import type { RunFacts } from "./runFacts";
 import { buildScene } from "./scene";
 import { shownOf, type Cue, type PageState, type Shown, type Viewport } from "./state";
@@ -49,7 +50,8 @@ export class PageView {
   private drawnFacts: RunFacts | undefined;
   private drawnKey = "";
   private drawnRun: RunResult | undefined;
-  private drawnStep = -1;
+  /** the phase and position last drawn: the view follows the pass when they change */
+  private drawnMoment = "";
   private seenCue: Cue | undefined;
   private tableFacts: RunFacts | undefined;
   private tableRun: RunResult | undefined;
@@ -115,17 +117,19 @@ export class PageView {
     const marks: Marks = { breakpoints: new Set(s.breakpoints.map((b) => b.id)), whatIf: d.changed };
     const key = `${viewKey(shown)}|${shown.orient}`;
     const newRun = this.drawnRun !== shown.run;
+    const look = shown.phase === "forward" ? forwardLook(f, shown.fstep) : backwardLook(f, st);
     if (key !== this.drawnKey || f !== this.drawnFacts) {
       const scene = buildScene(f.trace, f.tree, f.widest, (id) => f.nodes.get(id)!.children.length > 0, view, shown.orient);
-      this.graph.draw(f.trace, f.tree, scene, st, f.spans, marks);
+      this.graph.draw(f.trace, f.tree, scene, look, marks);
       this.drawnKey = key;
       this.drawnFacts = f;
       performance.mark("bps:drawn");
-    } else this.graph.update(st, f.tree, f.spans, marks);
-    const focus = f.focus(shown.step);
+    } else this.graph.update(look, f.tree, marks);
+    const focus = focusOf(f, shown);
     const path = f.holding(focus);
     this.graph.markPath(path);
     const step = st.current;
+    const moment = `${shown.phase}|${shown.step}|${shown.fstep}`;
 
     // where the view looks: fitted for a new graph, as saved for a reloaded one, then the step kept in view
     if (!shown.viewport) {
@@ -139,10 +143,9 @@ export class PageView {
       this.graph.reveal([cue.id]);
       this.graph.flash(cue.id);
     } else if (cue?.kind === "box" && view.unitOfBox.has(cue.key)) this.graph.reveal([f.firstIn(cue.key)]);
-    else if (shown.step !== this.drawnStep || newRun || cue)
-      this.graph.reveal([focus, ...(step?.updates.map((u) => u.child) ?? [])], true, path);
+    else if (moment !== this.drawnMoment || newRun || cue) this.graph.reveal([focus, ...touchedOf(f, shown)], true, path);
     this.drawnRun = shown.run;
-    this.drawnStep = shown.step;
+    this.drawnMoment = moment;
 
     if (this.tableFacts !== f) {
       // a what-if's values are the run's own values again: the table stays where it was scrolled
@@ -160,7 +163,8 @@ export class PageView {
   /** the details pane: the step's chain rule, where a breakpoint stopped, the breakpoints */
   private drawDetails(s: PageState, shown: Shown, f: RunFacts): void {
     const pane = this.parts.details;
-    renderDetails(pane, f, f.at(shown.step));
+    if (shown.phase === "forward") renderForward(pane, f, shown.fstep);
+    else renderDetails(pane, f, f.at(shown.step));
     if (shown.stop) pane.prepend(el("p", { class: "stopped", id: "stopped" }, describeStop(shown.stop)));
     if (s.breakpoints.length === 0) return;
     const items = s.breakpoints.map((bp) =>
@@ -235,12 +239,23 @@ export class PageView {
     const bar = this.parts.bar;
     const b = bar.buttons;
     const f = shown ? drawnOf(shown).facts : undefined;
-    const total = f?.total ?? 0;
-    const p = shown?.step ?? 0;
-    const done = !shown || p >= total;
+    const forward = shown?.phase === "forward";
+    const total = (forward ? f?.forwardOrder.length : f?.total) ?? 0;
+    const p = (forward ? shown?.fstep : shown?.step) ?? 0;
+    const done = !shown || p >= total || shown.phase === "update";
     bar.status.textContent = s.running ? `Running ${s.fileName}…` : s.fileName;
-    bar.position.textContent = shown ? `Step ${p} of ${total}` : "";
-    b.reset.disabled = b.back.disabled = !shown || p === 0;
+    bar.position.textContent = !shown
+      ? ""
+      : forward
+        ? `Forward ${p} of ${total}`
+        : shown.phase === "update"
+          ? "Update"
+          : `Step ${p} of ${total}`;
+    for (const [phase, tab] of Object.entries(bar.phases)) {
+      tab.disabled = !shown || (phase === "update" && !hasUpdate(f?.trace));
+      tab.setAttribute("aria-selected", String(shown?.phase === phase));
+    }
+    b.reset.disabled = b.back.disabled = !shown || p === 0 || shown.phase === "update";
     b.step.disabled = b.into.disabled = b.over.disabled = b.continue.disabled = done;
     b.out.disabled = done || p === 0;
     b.play.disabled = !shown || (done && !shown.playing);
@@ -284,4 +299,9 @@ function breakpointText(bp: Breakpoint): string {
     case "reach":
       return "the pass reaches it";
   }
+}
+
+/** whether the call's update (what happened to its parameters after backward()) was recorded */
+function hasUpdate(trace: object | undefined): boolean {
+  return trace !== undefined && "update" in trace && trace.update !== undefined;
 }

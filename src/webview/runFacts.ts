@@ -28,6 +28,14 @@ export class RunFacts {
   readonly placeInBox = new Map<number, number>();
   /** which step each node with children is (its index in trace.steps) */
   readonly stepIndex: ReadonlyMap<number, number>;
+  /** the forward pass: the values with an op, in the order the script computed them (ids increase) */
+  readonly forwardOrder: number[];
+  /** each forward value's place in forwardOrder */
+  readonly forwardIndex = new Map<number, number>();
+  /** per forward step, the boxes its value is in: step into / over / out move through the forward pass by these */
+  readonly forwardChains: StepBoxes;
+  /** the forward steps each box holds */
+  readonly forwardSpans = new Map<number, BoxSpan>();
   private readonly stepper: Stepper;
   private tableRows: TableRow[] | undefined;
 
@@ -44,16 +52,28 @@ export class RunFacts {
       return chainOfBox.get(k) ?? chainOfBox.set(k, pathOf(this.tree, id)).get(k)!;
     };
     this.chains = { chains: trace.steps.map((s) => chainOf(s.node)) };
-    trace.steps.forEach((s, i) => {
-      for (let k = this.tree.boxOf.get(s.node) ?? 0; k > 0; k = this.tree.boxes[k].parent) {
-        const span = this.spans.get(k);
-        if (!span) this.spans.set(k, { first: i, last: i });
-        else {
-          span.first = Math.min(span.first, i);
-          span.last = Math.max(span.last, i);
+    this.forwardOrder = trace.nodes
+      .filter((n) => n.children.length > 0)
+      .map((n) => n.id)
+      .sort((a, b) => a - b);
+    this.forwardOrder.forEach((id, i) => this.forwardIndex.set(id, i));
+    this.forwardChains = { chains: this.forwardOrder.map(chainOf) };
+    const spanOver = (spans: Map<number, BoxSpan>, ids: readonly number[]) =>
+      ids.forEach((id, i) => {
+        for (let k = this.tree.boxOf.get(id) ?? 0; k > 0; k = this.tree.boxes[k].parent) {
+          const span = spans.get(k);
+          if (!span) spans.set(k, { first: i, last: i });
+          else {
+            span.first = Math.min(span.first, i);
+            span.last = Math.max(span.last, i);
+          }
         }
-      }
-    });
+      });
+    spanOver(
+      this.spans,
+      trace.steps.map((s) => s.node),
+    );
+    spanOver(this.forwardSpans, this.forwardOrder);
     for (const b of this.tree.boxes) b.values.forEach((id, i) => this.placeInBox.set(id, i));
   }
 

@@ -33,6 +33,10 @@ export interface Shown {
   run: DrawnRun;
   /** what-if: leaves whose data the user changed, [id, data]; the graph drawn is worked out from them */
   edits: [number, number][];
+  /** which part of the training step is shown: the forward pass, the backward pass, the update */
+  phase: Phase;
+  /** how many values of the forward pass have been computed */
+  fstep: number;
   /** how many steps of the backward pass have run */
   step: number;
   /** boxes the user opened */
@@ -64,6 +68,8 @@ export interface Shown {
   mismatch?: CallMismatch;
   cue?: Cue;
 }
+
+export type Phase = "forward" | "backward" | "update";
 
 export type Page =
   /** nothing has run yet */
@@ -123,6 +129,8 @@ export function saved(s: PageState): SavedState {
   out.view = {
     call: { index: run.trace.index, nodeCount: run.trace.nodes.length },
     edits: edits.map(([id, v]) => [id, String(v)]),
+    phase: shown.phase,
+    fstep: shown.fstep,
     step: shown.step,
     expanded: shown.expanded,
     collapsed: shown.collapsed,

@@ -1,6 +1,7 @@
 // the toolbar: stepping (step, into, over, out, back, continue, reset, play), the view (fit, open
 // all, close all) and the search box. it only draws and forwards clicks; the page decides.
 import { button, el } from "./dom";
+import type { Phase } from "./state";
 
 export type Action =
   "reset" | "back" | "step" | "into" | "over" | "out" | "continue" | "play" | "fit" | "expandAll" | "collapseAll" | "export";
@@ -8,14 +9,30 @@ export type Action =
 export interface Toolbar {
   element: HTMLElement;
   buttons: Record<Action, HTMLButtonElement>;
+  /** Forward · Backward · Update: the part of the training step the stepper moves through */
+  phases: Record<Phase, HTMLButtonElement>;
   search: HTMLInputElement;
   searchCount: HTMLElement;
   position: HTMLElement;
   status: HTMLElement;
 }
 
-export function toolbar(act: (a: Action) => void, onSearch: (query: string, next: boolean) => void): Toolbar {
+export function toolbar(act: (a: Action) => void, onSearch: (query: string, next: boolean) => void, onPhase: (p: Phase) => void): Toolbar {
   const b = (a: Action, text: string, title: string, id: string) => button(text, title, id, () => act(a));
+  const phase = (p: Phase, text: string, title: string) => {
+    const e = button(text, title, `phase-${p}`, () => onPhase(p));
+    e.className = "phase";
+    e.setAttribute("role", "tab");
+    return e;
+  };
+  const phases: Record<Phase, HTMLButtonElement> = {
+    forward: phase("forward", "Forward", "The forward pass: the values in the order the script computed them"),
+    backward: phase("backward", "Backward", "The backward pass: each node passes its grad to its inputs (the chain rule)"),
+    update: phase("update", "Update", "What the optimizer (or the script) did to the parameters after this backward()"),
+  };
+  const phaseTabs = el("div", { class: "group phases" }, phases.forward, phases.backward, phases.update);
+  phaseTabs.setAttribute("role", "tablist");
+  phaseTabs.setAttribute("aria-label", "Phase of the training step");
   const buttons: Record<Action, HTMLButtonElement> = {
     reset: b("reset", "Reset", "Reset: back to the start of the pass (Home)", "reset"),
     back: b("back", "◀ Back", "Undo the last step (←)", "back"),
@@ -56,6 +73,6 @@ export function toolbar(act: (a: Action) => void, onSearch: (query: string, next
     position,
   );
   const viewing = el("div", { class: "group" }, buttons.fit, buttons.expandAll, buttons.collapseAll, buttons.export, search, searchCount);
-  const element = el("div", { class: "toolbar" }, stepping, viewing, status);
-  return { element, buttons, search, searchCount, position, status };
+  const element = el("div", { class: "toolbar" }, phaseTabs, stepping, viewing, status);
+  return { element, buttons, phases, search, searchCount, position, status };
 }

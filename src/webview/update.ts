@@ -5,11 +5,21 @@ import type { CallMismatch, RunResult, ScriptError } from "../shared/protocol";
 import { carryOver, nextStop, type Breakpoint } from "./breakpoints";
 import { drawnOf } from "./drawn";
 import { stepInto, stepOut, stepOver } from "./navigation";
-import { OPEN_BUDGET, openToFit, settle, viewOf } from "./openBoxes";
+import { OPEN_BUDGET, focusOf, openToFit, settle, viewOf } from "./openBoxes";
 import { project } from "./projection";
 import { factsOf, type RunFacts } from "./runFacts";
 import { MIN_READABLE_ZOOM, fitZoom, pickOrientation } from "./scene";
-import { initialState, savedViewFor, shownOf, type DrawnRun, type PageState, type SavedState, type Shown, type Viewport } from "./state";
+import {
+  initialState,
+  savedViewFor,
+  shownOf,
+  type DrawnRun,
+  type PageState,
+  type Phase,
+  type SavedState,
+  type Shown,
+  type Viewport,
+} from "./state";
 import { matches } from "./valuesTable";
 
 /** the graph's area in px */
@@ -28,6 +38,8 @@ export type Action =
   /** a run ended badly; `run`: what it had done before */
   | { type: "failed"; error: ScriptError; fileName: string; run?: RunResult; size: Size }
   | { type: "move"; move: Move }
+  /** Forward, Backward or Update: which part of the training step the stepper moves through */
+  | { type: "phase"; phase: Phase }
   /** to a position of the pass (steps run) */
   | { type: "goTo"; step: number }
   /** Play, or Pause while playing */
@@ -102,11 +114,19 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
   switch (a.type) {
     case "move":
       return put({ ...moved(f, shown, a.move, s.breakpoints) }, true);
-    case "play":
+    case "phase":
+      return shown.phase === a.phase ? s : put({ phase: a.phase, playing: false, stop: undefined }, true);
+    case "play": {
       if (shown.playing) return put({ playing: false });
+      if (shown.phase === "forward") return put({ playing: true, fstep: shown.fstep >= f.forwardOrder.length ? 0 : shown.fstep }, true);
       return put({ playing: true, stop: undefined, step: shown.step >= f.total ? 0 : shown.step }, true);
+    }
     case "tick": {
       if (!shown.playing) return s;
+      if (shown.phase === "forward") {
+        const fstep = Math.min(f.forwardOrder.length, shown.fstep + 1);
+        return put({ fstep, playing: fstep < f.forwardOrder.length }, true);
+      }
       if (shown.step >= f.total) return put({ playing: false });
       const step = shown.step + 1;
       const stop = nextStop(f.trace, shown.step, s.breakpoints);
@@ -121,7 +141,7 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
           { expanded: [...without(shown.expanded), a.key], collapsed: without(shown.collapsed), cue: cue("box", { key: a.key }) },
           true,
         );
-      const onPath = f.holding(f.focus(shown.step)).includes(a.key);
+      const onPath = f.holding(focusOf(f, shown)).includes(a.key);
       return put(
         {
           expanded: without(shown.expanded),
@@ -174,11 +194,14 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
     }
     case "unbreak":
       return { ...s, breakpoints: s.breakpoints.filter((b) => b !== a.breakpoint && b.id !== a.id) };
-    case "goTo":
-      return put({ step: Math.max(0, Math.min(f.total, Math.floor(a.step))), stop: undefined }, true);
+    case "goTo": {
+      const clamp = (total: number) => Math.max(0, Math.min(total, Math.floor(a.step)));
+      if (shown.phase === "forward") return put({ fstep: clamp(f.forwardOrder.length) }, true);
+      return put({ step: clamp(f.total), stop: undefined }, true);
+    }
     case "runTo": {
       const at = f.stepIndex.get(a.id);
-      return at === undefined ? s : put({ step: at + 1, stop: undefined }, true);
+      return at === undefined ? s : put({ phase: "backward", step: at + 1, stop: undefined }, true);
     }
     case "whatIf": {
       const node = shown.run.trace.nodes.find((n) => n.id === a.id);
@@ -203,6 +226,8 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
 
 /** where a move takes the pass; Continue stops at the first breakpoint on the way */
 function moved(f: RunFacts, shown: Shown, move: Move, breakpoints: readonly Breakpoint[]): Partial<Shown> {
+  if (shown.phase === "forward") return { fstep: forwardMove(f, shown.fstep, move) };
+  if (shown.phase === "update") return {};
   const p = shown.step;
   switch (move) {
     case "reset":
@@ -221,6 +246,27 @@ function moved(f: RunFacts, shown: Shown, move: Move, breakpoints: readonly Brea
       const stop = nextStop(f.trace, p, breakpoints);
       return { step: stop ? stop.position : f.total, stop };
     }
+  }
+}
+
+/** where a move takes the forward pass: a value at a time, or a group (a neuron, a layer, a sample) */
+function forwardMove(f: RunFacts, p: number, move: Move): number {
+  const total = f.forwardOrder.length;
+  switch (move) {
+    case "reset":
+      return 0;
+    case "back":
+      return Math.max(0, p - 1);
+    case "step":
+      return Math.min(total, p + 1);
+    case "into":
+      return stepInto(f.forwardChains, p);
+    case "over":
+      return stepOver(f.forwardChains, p);
+    case "out":
+      return stepOut(f.forwardChains, p);
+    case "continue":
+      return total;
   }
 }
 
@@ -280,10 +326,27 @@ function arrive(
   if (restored && s.page.kind === "empty") {
     const { call, edits, ...view } = restored;
     void call;
-    shown = { ...view, run: drawn, edits: edits.map(([id, v]) => [id, Number(v)]), playing: false, step: Math.min(view.step, f.total) };
+    shown = {
+      ...view,
+      run: drawn,
+      edits: edits.map(([id, v]) => [id, Number(v)]),
+      playing: false,
+      phase: view.phase ?? "backward",
+      fstep: Math.min(view.fstep ?? 0, f.forwardOrder.length),
+      step: Math.min(view.step, f.total),
+    };
   } else if (o.keep && prev && sameFile) {
     // the same graph again (a re-run on save): the step, the boxes and the viewport stay
-    shown = { ...prev, run: drawn, edits: [], step: Math.min(prev.step, f.total), stop: undefined, playing: false, cue: undefined };
+    shown = {
+      ...prev,
+      run: drawn,
+      edits: [],
+      step: Math.min(prev.step, f.total),
+      fstep: Math.min(prev.fstep, f.forwardOrder.length),
+      stop: undefined,
+      playing: false,
+      cue: undefined,
+    };
     shown.search = { ...prev.search, matches: [], at: -1 };
   } else shown = fresh(f, drawn, o.size);
   shown.mismatch = o.mismatch;
@@ -296,6 +359,8 @@ function fresh(f: RunFacts, run: DrawnRun, size: Size): Shown {
   const start = settle(f, {
     run,
     edits: [],
+    phase: "backward",
+    fstep: 0,
     step: 0,
     expanded: [],
     collapsed: [],

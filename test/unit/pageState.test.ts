@@ -4,6 +4,7 @@
 import * as assert from "node:assert";
 import { Value, type Trace } from "../../src/engine";
 import { whatIf } from "../../src/engine/whatIf";
+import { formula } from "../../src/webview/details";
 import { drawnOf } from "../../src/webview/drawn";
 import { stepInto, stepOut, stepOver } from "../../src/webview/navigation";
 import { menuItems } from "../../src/webview/menuItems";
@@ -450,5 +451,64 @@ describe("page state: reading it never changes it", () => {
       s = deepFreeze(next);
     }
     assert.ok(shownOf(s));
+  });
+});
+
+describe("page state: the forward phase", () => {
+  for (const [name, make] of [
+    ["neuron", neuronTrace],
+    ["xor", xorTrace],
+    ["hinge", hingeTrace],
+  ] as const) {
+    it(`${name}: values are computed in the order the script made them, each after its inputs`, () => {
+      const trace = make();
+      const f = factsOf(trace);
+      assert.strictEqual(f.forwardOrder.length, trace.nodes.filter((n) => n.children.length > 0).length);
+      const done = new Set(trace.nodes.filter((n) => n.children.length === 0).map((n) => n.id));
+      f.forwardOrder.forEach((id, i) => {
+        if (i > 0) assert.ok(id > f.forwardOrder[i - 1], "ids increase");
+        for (const c of f.nodes.get(id)!.children) assert.ok(done.has(c), `value ${id}'s input ${c} is computed before it`);
+        done.add(id);
+      });
+    });
+  }
+
+  it("Forward, then moves step through the forward pass and leave the backward step as it was", () => {
+    const trace = xorTrace();
+    const f = factsOf(trace);
+    const total = f.forwardOrder.length;
+    let s = after(pageOf(trace), { type: "goTo", step: 5 }, { type: "phase", phase: "forward" });
+    assert.deepStrictEqual([shown(s).phase, shown(s).fstep, shown(s).step], ["forward", 0, 5]);
+    const cases: [Move, number, number][] = [
+      ["step", 0, 1],
+      ["back", 3, 2],
+      ["reset", 9, 0],
+      ["continue", 4, total],
+      ["over", 0, stepOver(f.forwardChains, 0)],
+      ["into", 2, stepInto(f.forwardChains, 2)],
+      ["out", 7, stepOut(f.forwardChains, 7)],
+    ];
+    for (const [move, from, to] of cases)
+      assert.strictEqual(shown(update(goTo(s, from), { type: "move", move })).fstep, to, `${move} from ${from}`);
+    s = update(goTo(s, 12), { type: "phase", phase: "backward" });
+    assert.deepStrictEqual([shown(s).fstep, shown(s).step], [12, 5]);
+    // the step's boxes follow the forward pass: the value computed now is drawn as itself
+    const fwd = goTo(update(s, { type: "phase", phase: "forward" }), 30);
+    const view = viewOf(f, shown(fwd));
+    const id = f.forwardOrder[29];
+    const u = view.units[view.unitOf.get(id)!];
+    assert.ok(u.kind === "value" && u.id === id);
+  });
+
+  it("the formula of a value, with names and with numbers", () => {
+    const trace = neuronTrace();
+    const f = factsOf(trace);
+    const tanh = trace.nodes.find((n) => n.op === "tanh")!;
+    const [n] = tanh.children.map((c) => f.nodes.get(c)!);
+    assert.strictEqual(formula(tanh, ["n"]), "tanh(n)");
+    const add = trace.nodes.find((x) => x.op === "+")!;
+    assert.strictEqual(formula(add, ["a", "b"]), "a + b");
+    assert.strictEqual(formula({ ...add, op: "*" }, ["2", "(-3)"]), "2 · (-3)");
+    assert.strictEqual(formula({ ...add, op: "**2", children: [n.id] }, ["x"]), "x**2");
   });
 });
