@@ -2,25 +2,13 @@
 // parents (x in x·w and in x + b) adds up one share per use; the pane and the hover name each share.
 import type { Trace, TraceNode } from "../engine/trace";
 import { fmt } from "./format";
-import { nameOf } from "./unitSize";
+import { nameOf } from "./names";
 
 export interface Share {
   /** the step (0-based) that sent it */
   step: number;
   parent: number;
   amount: number;
-}
-
-const SYMBOL: Record<string, string> = { "*": "·", "+": " + ", "-": " − ", "/": " / " };
-
-/** a parent as a learner reads it: its label, else its op over its children's names ("x·w", "tanh(n)") */
-export function parentName(n: TraceNode, nodes: ReadonlyMap<number, TraceNode>): string {
-  if (n.label) return n.label;
-  const kids = n.children.map((c) => nameOf(nodes.get(c)!));
-  const sym = SYMBOL[n.op];
-  if (sym !== undefined && kids.length === 2) return kids.join(sym);
-  if (n.op.startsWith("**") && kids.length === 1) return `${kids[0]}${n.op}`;
-  return `${n.op}(${kids.join(", ")})`;
 }
 
 /** each value's shares, in step order, made once per trace */
@@ -44,7 +32,7 @@ export class Shares {
 
   /** "0.3 (from x·w) + 1.2 (from x + b)", with what the grad held before the pass first */
   sum(id: number, nodes: ReadonlyMap<number, TraceNode>, position = Infinity): string {
-    const parts = this.of(id, position).map((s) => ({ amount: s.amount, why: `from ${parentName(nodes.get(s.parent)!, nodes)}` }));
+    const parts = this.of(id, position).map((s) => ({ amount: s.amount, why: `from ${nameOf(nodes.get(s.parent)!)}` }));
     const held = nodes.get(id)?.gradBefore;
     if (held) parts.unshift({ amount: held, why: "held before" });
     return parts

@@ -6,7 +6,7 @@ import { describePath } from "./groupTree";
 import type { RunFacts } from "./runFacts";
 import type { Stepper } from "./stepper";
 import type { TraceNode } from "../engine/trace";
-import { nameOf } from "./unitSize";
+import { nameOf } from "./names";
 import { disagrees } from "../engine/numericCheck";
 
 /** a name inside ∂a/∂b: in parentheses when it is an expression such as "x1*w1 + b" */
@@ -65,7 +65,10 @@ export function renderDetails(pane: HTMLElement, facts: RunFacts, s: Stepper): v
       "p",
       {},
       el("span", { class: "name" }, name),
-      ` = ${node.op}(${node.children.map((c) => nameOf(nodes.get(c)!)).join(", ")}) = ${fmt(node.data)}, its grad ${fmt(step.upstream)}`,
+      ` = ${formula(
+        node,
+        node.children.map((c) => wrap(nameOf(nodes.get(c)!))),
+      )} = ${fmt(node.data)}, its grad ${fmt(step.upstream)}`,
     ),
     heldBefore(node, step.upstream, s.grad(node.id)),
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),

@@ -14,7 +14,8 @@ import type { Viewport } from "./state";
 import { FRAME_TITLE } from "./groupLayout";
 import { MIN_READABLE_ZOOM, fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
-import { OP_D, OP_GAP, boxLines, nameOf, runLines, shortName, valueBox } from "./unitSize";
+import { OP_D, OP_GAP, boxLines, runLines, valueBox } from "./unitSize";
+import { nameOf, shortName } from "./names";
 
 cytoscape.use(cytoscapeSvg);
 

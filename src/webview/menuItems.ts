@@ -5,7 +5,7 @@ import type { Breakpoint } from "./breakpoints";
 import { drawnOf } from "./drawn";
 import type { PageState } from "./state";
 import { shownOf } from "./state";
-import { nameOf } from "./unitSize";
+import { nameOf } from "./names";
 import type { Action } from "./update";
 
 export interface MenuItem {

@@ -4,7 +4,7 @@
 import { drawnOf } from "./drawn";
 import { fmt } from "./format";
 import type { PageState } from "./state";
-import { nameOf } from "./unitSize";
+import { nameOf } from "./names";
 
 export interface Notice {
   kind: "error" | "warning" | "info";

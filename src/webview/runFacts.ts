@@ -5,7 +5,8 @@ import type { Trace, TraceNode } from "../engine/trace";
 import { describeBox, groupTree, pathOf, type GroupTree } from "./groupTree";
 import type { StepBoxes } from "./navigation";
 import { Stepper } from "./stepper";
-import { nameOf, widestLines } from "./unitSize";
+import { widestLines } from "./unitSize";
+import { nameExpressions, nameOf } from "./names";
 import { Shares } from "./contributions";
 import type { TableRow } from "./valuesTable";
 
@@ -40,6 +41,7 @@ export class RunFacts {
   private tableRows: TableRow[] | undefined;
 
   constructor(readonly trace: Trace) {
+    nameExpressions(trace);
     this.nodes = new Map(trace.nodes.map((n) => [n.id, n]));
     this.shares = new Shares(trace);
     this.tree = groupTree(trace);

@@ -3,7 +3,8 @@ import type { Trace } from "../engine/trace";
 import type { GroupTree } from "./groupTree";
 import { placeView, type Orientation, type Placement } from "./groupLayout";
 import type { View } from "./projection";
-import { FONT_PX, boxUnit, nameOf, runUnit, valueUnit } from "./unitSize";
+import { FONT_PX, boxUnit, runUnit, valueUnit } from "./unitSize";
+import { nameOf } from "./names";
 
 /** on-screen text at least 11 px */
 export const MIN_READABLE_ZOOM = 11 / FONT_PX;

@@ -4,7 +4,7 @@ import { countOf, fmt } from "./format";
 import { boxTitle, describeBox, describePath } from "./groupTree";
 import type { RunFacts } from "./runFacts";
 import type { Stepper } from "./stepper";
-import { nameOf } from "./unitSize";
+import { nameOf } from "./names";
 import { wrap } from "./details";
 import { disagrees } from "../engine/numericCheck";
 import type { TraceNode } from "../engine/trace";

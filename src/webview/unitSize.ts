@@ -1,7 +1,8 @@
 // how big each thing in the graph is drawn, from the text it will hold. pure (no DOM): the layout
 // needs sizes before anything is drawn.
-import type { Trace, TraceNode, TraceUpdate } from "../engine/trace";
+import type { Trace, TraceUpdate } from "../engine/trace";
 import { countOf, fmt } from "./format";
+import { nameOf, shortName } from "./names";
 import { boxLabel, type Box } from "./groupTree";
 
 /** the graph's text size in px; at zoom z it reads as FONT_PX * z on screen */
@@ -13,19 +14,6 @@ export const OP_D = 30;
 export const OP_GAP = 12;
 const PAD_X = 14;
 const PAD_Y = 10;
-/** longer names are cut with an ellipsis */
-export const NAME_CHARS = 24;
-
-/** the name a value is shown by: its label; a constant (an unlabelled leaf) by its value; else its id */
-export function nameOf(n: TraceNode): string {
-  if (n.label) return n.label;
-  return n.children.length === 0 ? fmt(n.data) : `#${n.id}`;
-}
-
-export function shortName(name: string): string {
-  return name.length > NAME_CHARS ? name.slice(0, NAME_CHARS - 1) + "…" : name;
-}
-
 export function gradText(before: number, after?: number): string {
   return after === undefined ? `grad ${fmt(before)}` : `grad ${fmt(before)} → ${fmt(after)}`;
 }
