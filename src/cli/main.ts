@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { toJson } from "../engine/json";
 import type { ScriptError, SourcePos } from "../shared/protocol";
 import { DEFAULTS, limitProblem, runScript } from "../runner/runScript";
+import { escapeControls } from "./terminalText";
 import { formatTraceTable } from "./traceTable";
 import { noBackwardHint } from "../runner/hints";
 
@@ -24,7 +25,7 @@ interface Args {
 }
 
 function usageError(message: string): never {
-  process.stderr.write(`backprop-stepper: ${message}\n${USAGE}\n`);
+  process.stderr.write(`backprop-stepper: ${escapeControls(message)}\n${USAGE}\n`);
   process.exit(2);
 }
 
@@ -61,11 +62,12 @@ function where(pos: SourcePos): string {
   return `${shown}:${pos.line}:${pos.column}`;
 }
 
+/** the error, its frames and its hint; what came from the script (its message, its file names) with control characters escaped */
 function printError(error: ScriptError): void {
   const lines = [error.pos ? `${where(error.pos)} ${error.message}` : error.message];
   for (const frame of error.stack?.slice(1) ?? []) lines.push(`    at ${where(frame)}`);
   if (error.hint) lines.push(error.hint);
-  process.stderr.write(lines.join("\n") + "\n");
+  process.stderr.write(escapeControls(lines.join("\n"), true) + "\n");
 }
 
 async function main(): Promise<number> {
@@ -114,7 +116,7 @@ async function main(): Promise<number> {
 
   const { result } = outcome;
   if (result.calls.length === 0) {
-    process.stderr.write(`${where({ file, line: 1, column: 1 })} ${noBackwardHint()}\n`);
+    process.stderr.write(`${escapeControls(where({ file, line: 1, column: 1 }))} ${noBackwardHint()}\n`);
     return 1;
   }
   if (result.tooBig) {

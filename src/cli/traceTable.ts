@@ -2,6 +2,7 @@
 
 import type { Trace, TraceNode } from "../engine/trace";
 import { disagrees } from "../engine/numericCheck";
+import { escapeControls } from "./terminalText";
 
 /** up to 6 significant digits; exponent form for very large or small numbers; NaN and ±Infinity by name */
 export function formatNumber(x: number): string {
@@ -23,11 +24,7 @@ export const NAME_MAX = 40;
  */
 export function terminalSafe(label: string): string {
   const cut = label.length > NAME_MAX ? label.slice(0, NAME_MAX - 1) + "…" : label;
-  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code === 0x0a ? "\\n" : code === 0x09 ? "\\t" : `\\x${code.toString(16).padStart(2, "0")}`;
-  });
+  return escapeControls(cut);
 }
 
 const HEADER = ["step", "node", "op", "upstream", "child", "local", "grad before", "", "after"];

@@ -1,16 +1,15 @@
 // the engine as user scripts see it: import { Value, MLP } from "backprop-stepper".
 // pure typescript: no vscode, no DOM, no node APIs, so it runs in a worker, the cli and tests alike.
+// the exports marked internal at the end are the runner's and the tests': a script does not get
+// them (the runner leaves INTERNAL_EXPORTS out of "backprop-stepper") and the editor does not offer
+// them (the declarations are built with stripInternal).
 
-export { Value, manualGrad, lift } from "./value";
+export { Value, manualGrad } from "./value";
 export type { SourceLoc, ManualOp } from "./value";
 export { topoOrder } from "./topo";
-export { setBackwardListener, setRecording, isRecording } from "./recorder";
-export type { BackwardCall, BackwardListener } from "./recorder";
-export { buildTrace } from "./trace";
+export { setRecording, isRecording } from "./recorder";
 export type { Trace, TraceNode, TraceStep, TraceUpdate, TraceGroup } from "./trace";
-export { toJson, fromJson, reviveNumber, NUMERIC_KEYS } from "./json";
 export { gradCheck } from "./gradCheck";
-export { NumericCheck, checkTrace, disagrees } from "./numericCheck";
 export type { NumericResult } from "./numericCheck";
 export type { GradCheckEntry } from "./gradCheck";
 export { withModule } from "./group";
@@ -36,3 +35,30 @@ export type { Dataset } from "./data/dataset";
 export { xor } from "./data/xor";
 export { twoMoons } from "./data/twoMoons";
 export { iris } from "./data/iris";
+
+/** @internal */
+export { lift } from "./value";
+/** @internal the runner's: a script that replaced it would lose its own backward() calls */
+export { setBackwardListener } from "./recorder";
+/** @internal */
+export type { BackwardCall, BackwardListener } from "./recorder";
+/** @internal */
+export { buildTrace } from "./trace";
+/** @internal */
+export { toJson, fromJson, reviveNumber, NUMERIC_KEYS } from "./json";
+/** @internal */
+export { NumericCheck, checkTrace, disagrees } from "./numericCheck";
+/** @internal the names of the @internal exports above (and this one), which scripts do not get */
+export const INTERNAL_EXPORTS: readonly string[] = [
+  "lift",
+  "setBackwardListener",
+  "buildTrace",
+  "toJson",
+  "fromJson",
+  "reviveNumber",
+  "NUMERIC_KEYS",
+  "NumericCheck",
+  "checkTrace",
+  "disagrees",
+  "INTERNAL_EXPORTS",
+];

@@ -1,5 +1,6 @@
 // who hears about backward() calls, and whether passes are recorded for them.
-// the runner installs a listener; a training loop may switch recording off to run at full speed.
+// the runner installs a listener (a script cannot: index.ts keeps it from scripts); a training loop
+// may switch recording off to run at full speed.
 
 import type { BackwardCall, BackwardListener, Node, Tape, TraceStep } from "./types";
 import { tapeSteps } from "./tape";
@@ -10,7 +11,10 @@ let listener: BackwardListener | null = null;
 let recording = true;
 let calls = 0;
 
-/** called after every backward() finishes; null to stop listening */
+/**
+ * called after every backward() finishes; null to stop listening. the runner's (and the tests'):
+ * scripts do not get it (index.ts), so a script cannot take the runner's calls away
+ */
 export function setBackwardListener(fn: BackwardListener | null): void {
   listener = fn;
 }

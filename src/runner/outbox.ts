@@ -13,6 +13,8 @@ const WINDOW_SENDS = 50;
 
 /** the file a worker that must end at once (process.exit) leaves its last messages in */
 export const LAST_WORDS = "last-words.v8";
+/** the file a worker leaves when its script has finished and its output is still on the way */
+export const DRAINING = "draining";
 
 type Streamed = ConsoleMessage | CallsMessage;
 
@@ -24,10 +26,19 @@ let windowCount = 0;
 /** the last window was full: keep batching */
 let flooding = false;
 
+// the channel's own send, taken before the script runs: a script that replaces process.send (or
+// disconnects, see worker.ts) does not silence the run
+const ipcSend = process.send?.bind(process);
+
 export function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => {
-    if (!process.send) return resolve();
-    process.send(msg, undefined, undefined, () => resolve());
+    if (!ipcSend) return resolve();
+    try {
+      ipcSend(msg, undefined, undefined, () => resolve());
+    } catch {
+      // the channel is gone: the host judges the run by how the process ended
+      resolve();
+    }
   });
 }
 

@@ -5,12 +5,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { deserialize } from "node:v8";
-import type { BackwardSummary, ConsoleMessage, FromWorker, RunResult, ScriptError, ToWorker } from "../shared/protocol";
-import { LAST_WORDS } from "./outbox";
-import { MEMORY_MARK } from "./watchdog";
+import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult, ScriptError, ToWorker } from "../shared/protocol";
+import { DRAINING, LAST_WORDS } from "./outbox";
+import { killRun, newRunId, RUN_MARKER } from "./processTree";
+import { MEMORY_MARK, type WatchdogTimes } from "./watchdog";
 
-/** how long a script past its time limit has to hand back what it did (if its event loop is free) */
-const STOP_GRACE_MS = 1000;
+/**
+ * how long a script past its time limit has to hand back what it did: at once when its event loop
+ * is free, through the watchdog when it is busy in a loop; a script stuck in a native call (a
+ * synchronous child process, Atomics.wait) cannot, and is stopped when this has passed
+ */
+const STOP_GRACE_MS = 2000;
+
+/** node's own line at exit when an inspector session was open (the watchdog's question): not the script's */
+const NODE_DEBUGGER_LINE = "Waiting for the debugger to disconnect...\n";
 
 export interface RunOptions {
   /** seconds before the run is stopped */
@@ -55,28 +63,6 @@ export function limitProblem(
   return undefined;
 }
 
-/**
- * stops a run's whole process tree: the worker leads a process group of its own (detached), so
- * whatever the script started (a `sleep`, a server) goes with it. windows has no process groups:
- * there the worker alone is killed.
- */
-export function killTree(pid: number | undefined): void {
-  if (pid === undefined) return;
-  if (process.platform !== "win32") {
-    try {
-      process.kill(-pid, "SIGKILL");
-      return;
-    } catch {
-      // the group is gone already: fall through to the worker itself
-    }
-  }
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // gone
-  }
-}
-
 /** a failed run keeps what it did before it failed: its backward() calls, and the last recorded one when it could send it */
 export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: ScriptError; partial?: RunResult };
 
@@ -108,6 +94,9 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   // belongs to the run, not to the worker: a worker stopped by its time limit cannot clean up
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-"));
   const removeTmp = () => fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
+  // every process of the run carries it in its environment, detached ones too (processTree.ts)
+  const runId = newRunId();
+  const stopAt = Date.now() + opts.timeoutSeconds * 1000;
   const child = fork(workerPath, [], {
     detached: process.platform !== "win32",
     cwd: path.dirname(file),
@@ -115,7 +104,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     // v8 from copying it on every scavenge (about 2.5x faster steps; see bench/engine.bench.ts)
     execArgv: [`--max-old-space-size=${opts.memoryMb}`, "--max-semi-space-size=64"],
     // node's own binary inside vs code's electron
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", [RUN_MARKER]: runId },
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -135,7 +124,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       clearTimeout(grace);
       opts.signal?.removeEventListener("abort", onAbort);
       // the script's own processes too, even when the worker itself has ended
-      killTree(child.pid);
+      killRun(child.pid, runId);
       removeTmp();
       resolve(outcome);
     };
@@ -153,15 +142,22 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
           : `Raise the limit with ${names.timeout} if the script needs longer.`,
       };
     };
-    // past the limit the worker is asked for what it has; a script busy in a loop cannot answer
+    // a worker that has ended cannot be told anything: how it ended (its last message, its exit) says why
+    const tell = (msg: ToWorker) => {
+      try {
+        child.send(msg, () => {});
+      } catch {
+        // the channel is closed
+      }
+    };
+    // past the limit the worker is asked for what it has (its watchdog asks a script busy in a
+    // loop); a script that finished and whose output is still on its way is waited for
     let grace: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(() => {
-      try {
-        child.send({ type: "stop" } satisfies ToWorker);
-      } catch {
-        // the channel is gone: the exit handler reports it
-      }
-      grace = setTimeout(() => fail(timedOut()), STOP_GRACE_MS);
+      tell({ type: "stop" });
+      grace = setTimeout(() => {
+        if (!fs.existsSync(path.join(tmpDir, DRAINING))) fail(timedOut());
+      }, STOP_GRACE_MS);
     }, opts.timeoutSeconds * 1000);
 
     const onAbort = () => fail({ kind: "cancelled", message: "The run was cancelled." });
@@ -173,7 +169,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     child.stdout?.setEncoding("utf8").on("data", (text: string) => opts.onConsole?.({ type: "console", level: "log", text }));
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
       stderrTail = (stderrTail + text).slice(-4000);
-      const own = text.replace(`\n${MEMORY_MARK}\n`, "");
+      const own = text.replace(`\n${MEMORY_MARK}\n`, "").replace(NODE_DEBUGGER_LINE, "");
       if (own && !/heap out of memory|^\s*<--- Last few GCs|^\s*\d+: 0x/m.test(own)) {
         opts.onConsole?.({ type: "console", level: "error", text: own });
       }
@@ -231,9 +227,12 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
         exited(code, signal);
       });
     });
-    child.on("error", (e) => fail({ kind: "crash", message: `Could not start the script's process: ${e.message}` }));
+    // an error once the process has started (a message it could no longer take) is judged by how it ends
+    child.on("error", (e) => {
+      if (child.pid === undefined) fail({ kind: "crash", message: `Could not start the script's process: ${e.message}` });
+    });
 
-    const req: ToWorker = {
+    const req: RunRequest & WatchdogTimes = {
       type: "run",
       file: path.resolve(file),
       maxNodes: opts.maxNodes,
@@ -243,7 +242,9 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       numericBudgetMs: opts.numericBudgetMs ?? 300,
       // the worker keeps a deadline of its own, after the parent's (and its grace), and stops when its parent goes
       deadlineMs: opts.timeoutSeconds * 1000 + STOP_GRACE_MS + 2000,
+      // the host's time limit, which the watchdog keeps too (for a script busy in a loop)
+      stopAt,
     };
-    child.send(req);
+    tell(req);
   });
 }

@@ -1,5 +1,8 @@
 // turns whatever a user script threw into a ScriptError that points at the user's own line.
 // node has already source-mapped the stack (process.setSourceMapsEnabled), so frames name .ts files.
+// a thrown value is the script's own and may fight back (a toString, a getter or a proxy trap that
+// throws): every question asked of it here is allowed to fail.
+import { inspect } from "node:util";
 import type { ScriptError, SourcePos } from "../shared/protocol";
 
 // "    at fn (/a/b.ts:12:5)" or "    at /a/b.ts:12:5"
@@ -15,14 +18,49 @@ export function userFrames(stack: string, files: ReadonlySet<string>): SourcePos
   return frames;
 }
 
-/** the message of a thrown value, whatever it is (scripts may throw strings or objects) */
-function messageOf(thrown: unknown): string {
-  if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
+/** what `read` gives, or undefined when asking throws */
+function attempt<T>(read: () => T): T | undefined {
   try {
-    return `Uncaught ${typeof thrown === "string" ? thrown : JSON.stringify(thrown)}`;
+    return read();
   } catch {
-    return `Uncaught ${String(thrown)}`;
+    return undefined;
   }
+}
+
+const isError = (thrown: unknown) => attempt(() => thrown instanceof Error) === true;
+
+/** the first of the ways to show a thrown value that gives a string */
+function shown(thrown: unknown): string {
+  if (typeof thrown === "string") return thrown;
+  const ways = [
+    () => JSON.stringify(thrown),
+    () => String(thrown),
+    () => inspect(thrown, { customInspect: false, depth: 1, breakLength: Infinity }),
+    () => Object.prototype.toString.call(thrown),
+  ];
+  for (const way of ways) {
+    const text = attempt(way);
+    if (typeof text === "string") return text;
+  }
+  return "(a value that could not be shown)";
+}
+
+/** the message of a thrown value, whatever it is (scripts may throw strings or objects) */
+export function messageOf(thrown: unknown): string {
+  if (isError(thrown)) {
+    const e = thrown as Error;
+    const name = attempt(() => String(e.name));
+    const message = attempt(() => String(e.message));
+    if (name !== undefined && message !== undefined) return `${name}: ${message}`;
+  }
+  return `Uncaught ${shown(thrown)}`;
+}
+
+/** an Error's stack, when it has one that reads as text */
+export function stackOf(thrown: unknown): string {
+  if (!isError(thrown)) return "";
+  const stack = attempt(() => (thrown as Error).stack);
+  return typeof stack === "string" ? stack : "";
 }
 
 /**
@@ -30,8 +68,7 @@ function messageOf(thrown: unknown): string {
  * string, an object) or an Error whose stack names none of the user's files
  */
 export function errorFromThrown(thrown: unknown, inputs: readonly string[], entry: string, seen: SourcePos[] = []): ScriptError {
-  const stack = thrown instanceof Error && typeof thrown.stack === "string" ? thrown.stack : "";
-  const frames = userFrames(stack, new Set(inputs));
+  const frames = userFrames(stackOf(thrown), new Set(inputs));
   const where = frames.length ? frames : seen;
   return {
     kind: "runtime",

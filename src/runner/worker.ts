@@ -1,9 +1,10 @@
 // the script worker: a child process that loads and runs one user script with the engine,
 // records its backward() calls, and reports back over node's ipc channel.
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { format } from "node:util";
-import * as engine from "../engine";
-import type { BackwardCall } from "../engine/recorder";
+import { setBackwardListener, type BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
 import { checkTrace } from "../engine/numericCheck";
 import { setLocator } from "../engine/origin";
@@ -17,18 +18,34 @@ import type {
   SourcePos,
   ToWorker,
 } from "../shared/protocol";
-import { installLoader, ScriptSyntaxError, type Loader } from "./loader";
-import { errorFromThrown } from "./userStack";
+import { installLoader, ScriptImportError, ScriptSyntaxError, type Loader } from "./loader";
+import { errorFromThrown, messageOf, stackOf, userFrames } from "./userStack";
 import { LOCATE_LIMIT, makeLocator } from "./locator";
-import { flush, lastWords, send, stream } from "./outbox";
+import { DRAINING, flush, lastWords, send, stream } from "./outbox";
+import { RUN_MARKER } from "./processTree";
+import { scriptApi } from "./scriptApi";
 import { watchThrows, type ThrowSites } from "./throwSite";
-import { startWatchdog } from "./watchdog";
+import { RunState, startWatchdog, type WatchdogTimes } from "./watchdog";
+
+/** the numeric check's budget past the time limit: the host waits only so long for the last words */
+const STOPPED_BUDGET_MS = 300;
 
 const exitProcess: (code: number) => never = process.exit.bind(process);
 
+/** where the run is, shared with the watchdog thread */
+const state = new Int32Array(new SharedArrayBuffer(4));
+/** the global the watchdog's question calls, under a name of this run's */
+const hookKey = `__backpropStepperStop${randomUUID().replace(/-/g, "")}`;
+
 let finished = false;
-async function finish(msg: FromWorker): Promise<never> {
+/** the run gives its last message: nothing after it is sent */
+function markFinished(): void {
   finished = true;
+  Atomics.store(state, 0, RunState.answered);
+}
+
+async function finish(msg: FromWorker): Promise<never> {
+  markFinished();
   flush();
   await send(msg);
   return exitProcess(0);
@@ -51,19 +68,33 @@ function captureOutput(): void {
 }
 
 /** the call's trace, with its leaves' numeric check as far as the budget goes, or a note that it is too big to send whole */
-function drawable(call: BackwardCall, req: RunRequest): Pick<RunResult, "trace" | "tooBig"> {
+function drawable(call: BackwardCall, req: RunRequest, budgetMs: number): Pick<RunResult, "trace" | "tooBig"> {
   const nodeCount = call.order.length;
   if (nodeCount > req.maxNodes) return { tooBig: { nodeCount, maxNodes: req.maxNodes } };
   const trace = buildTrace(call);
-  checkTrace(trace, req.numericBudgetMs);
+  checkTrace(trace, budgetMs);
   return { trace };
+}
+
+/** `thrown instanceof type`, for a thrown value that may be a proxy whose traps throw */
+function isA<T>(thrown: unknown, type: abstract new (...args: never[]) => T): thrown is T {
+  try {
+    return thrown instanceof type;
+  } catch {
+    return false;
+  }
 }
 
 /** what the script threw (or failed to parse or import with), at the user's own line */
 function scriptError(thrown: unknown, loader: Loader, throws: ThrowSites, entry: string): ScriptError {
-  if (thrown instanceof ScriptSyntaxError) return { kind: "syntax", message: thrown.message, pos: thrown.pos };
-  const pos = loader.syntaxPos(thrown);
-  if (pos) return { kind: "syntax", message: (thrown as Error).message, pos };
+  if (isA(thrown, ScriptSyntaxError)) return { kind: "syntax", message: thrown.message, pos: thrown.pos };
+  if (isA(thrown, ScriptImportError)) {
+    // the files whose imports led here, below the import itself
+    const importers = userFrames(stackOf(thrown), loader.files);
+    return { kind: "import", message: thrown.message, pos: thrown.pos, stack: [thrown.pos, ...importers], hint: thrown.hint };
+  }
+  const pos = isA(thrown, SyntaxError) ? loader.syntaxPos(thrown) : undefined;
+  if (pos) return { kind: "syntax", message: messageOf(thrown).replace(/^SyntaxError: /, ""), pos };
   // where the debugger saw the throw: the place of a thrown string, or of an Error whose stack the
   // script reformatted
   const seen = throws
@@ -73,8 +104,9 @@ function scriptError(thrown: unknown, loader: Loader, throws: ThrowSites, entry:
     .filter((p): p is SourcePos => p !== undefined);
   const error = errorFromThrown(thrown, [...loader.files], entry, seen);
   const missing =
-    (thrown as { code?: string } | undefined)?.code === "MODULE_NOT_FOUND" &&
-    /^Cannot find module '([^']+)'/.exec((thrown as Error).message);
+    isA(thrown, Error) &&
+    codeOf(thrown) === "MODULE_NOT_FOUND" &&
+    /^Cannot find module '([^']+)'/.exec(messageOf(thrown).replace(/^\w*Error: /, ""));
   if (!missing || !error.stack?.length) return error;
   // the import of a file that is not there: point at its name in the import line
   const at = error.stack[0];
@@ -89,6 +121,15 @@ function scriptError(thrown: unknown, loader: Loader, throws: ThrowSites, entry:
       ? "Check the path: it is relative to the file that imports it."
       : 'Only "backprop-stepper", node\'s built-ins and packages installed next to the script can be imported; files next to the script need a relative path such as "./data".',
   };
+}
+
+/** an Error's `code`, unless reading it throws */
+function codeOf(thrown: Error): unknown {
+  try {
+    return (thrown as { code?: unknown }).code;
+  } catch {
+    return undefined;
+  }
 }
 
 function lineOf(file: string, line: number): string {
@@ -110,10 +151,35 @@ function pendingSince(before: readonly string[]): string[] {
   });
 }
 
-function run(req: RunRequest): void {
+/** node's names for a write on its way: the run's own output (a script's own writes come with a handle of theirs) */
+const WRITES = new Set(["SimpleWriteWrap", "WriteWrap"]);
+
+/**
+ * true when the function that called this one was called from a running script, not from an empty
+ * stack: the watchdog's question, asked through the inspector, then interrupted the script's code
+ */
+function interruptedScript(): boolean {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_, sites) => sites;
+    Error.stackTraceLimit = 3;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, interruptedScript);
+    // the caller, the inspector's expression, then whatever was running
+    return (holder.stack as unknown[]).length > 2;
+  } catch {
+    return true;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function run(req: RunRequest & WatchdogTimes): void {
   const started = performance.now();
   const throws = watchThrows();
-  const loader = installLoader(engine, req.file);
+  const loader = installLoader(scriptApi(), req.file);
 
   // every backward() call is summarised, and streamed to the host as it happens (a run stopped by
   // its limits still has them); one recorded call is kept whole to draw: the one asked for, else
@@ -121,7 +187,7 @@ function run(req: RunRequest): void {
   // zeroGrad does not change it. memory: one call's graph, plus a few numbers per call.
   const calls: BackwardSummary[] = [];
   let last: BackwardCall | undefined;
-  engine.setBackwardListener((call: BackwardCall) => {
+  setBackwardListener((call: BackwardCall) => {
     // call.steps would build every call's step objects: whether it was recorded is enough here
     const recorded = call.gradAfter !== null;
     const summary = { index: call.index, loss: call.root.data, nodeCount: call.order.length, accumulated: call.accumulated, recorded };
@@ -132,18 +198,30 @@ function run(req: RunRequest): void {
 
   // every value the script makes gets its creation line (up to a limit)
   const located = makeLocator(loader.files, req.file);
-  const resultNow = (exitCode?: number): RunResult => ({
+  const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
     file: req.file,
     calls,
     elapsedMs: performance.now() - started,
     ...(located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
     ...(exitCode ? { exitCode } : {}),
-    ...(last ? drawable(last, req) : {}),
+    ...(last ? drawable(last, req, budgetMs) : {}),
   });
 
   const fail = (thrown: unknown) => {
     if (finished) return;
-    const error = scriptError(thrown, loader, throws, req.file);
+    let error: ScriptError;
+    try {
+      error = scriptError(thrown, loader, throws, req.file);
+    } catch {
+      // a thrown value that fights every way of reading it: its place is still known
+      const seen = throws.last().flatMap((f) => loader.original(f.file, f.line, f.column) ?? []);
+      error = {
+        kind: "runtime",
+        message: "Uncaught (a value that could not be shown)",
+        pos: seen[0] ?? { file: req.file, line: 1, column: 1 },
+        stack: seen,
+      };
+    }
     void finish({ type: "failed", error, ...(calls.length ? { result: resultNow() } : {}) });
   };
   process.on("uncaughtException", fail);
@@ -156,20 +234,62 @@ function run(req: RunRequest): void {
   // the script may end itself: the run ends there, with what it has, whatever catches around it
   process.exit = ((code?: number | string | null) => {
     if (!finished) {
-      finished = true;
+      markFinished();
       lastWords(req.tmpDir, { type: "done", result: resultNow(Number(code ?? process.exitCode) || undefined) });
     }
     return exitProcess(0);
   }) as typeof process.exit;
 
-  // the time limit passed: if the event loop is free (a timer or a server kept the script going),
-  // the run's work goes back with what kept it; a script busy in a loop cannot answer
+  // the time limit passed. asked by the host, the event loop is free: a script with nothing of its
+  // own left to wait on (only its output on the way to the host) has finished; one kept going by a
+  // timer or a server is stopped, and says what kept it. a script busy in a loop cannot answer: the
+  // watchdog asks through the inspector instead (`busy`), and the last words go to the run's folder
+  // (the event loop will not turn again to send them), after which the watchdog stops the process.
   let baseline: string[] = [];
+  // the script's top level has run: a stop that comes first (a slow start) finds it unfinished
+  let loaded = false;
+  const stop = (busy: boolean): "kill" | undefined => {
+    if (finished) return undefined;
+    // past the limit the host waits only so long: a big graph's check is left to the panel
+    const budget = Math.min(req.numericBudgetMs, STOPPED_BUDGET_MS);
+    if (busy) {
+      markFinished();
+      lastWords(req.tmpDir, { type: "stopped", result: resultNow(undefined, budget), pending: [] });
+      return "kill";
+    }
+    const pending = pendingSince(baseline);
+    const own = pending.filter((name) => !WRITES.has(name));
+    if (own.length > 0 || !loaded) {
+      void finish({ type: "stopped", result: resultNow(undefined, budget), pending: own });
+      return undefined;
+    }
+    void finish({ type: "done", result: resultNow(Number(process.exitCode) || undefined) });
+    if (pending.length > 0) {
+      // the output takes as long as it takes: the host and the watchdog wait for it
+      Atomics.store(state, 0, RunState.draining);
+      try {
+        fs.writeFileSync(path.join(req.tmpDir, DRAINING), "");
+      } catch {
+        // the folder is gone: the host has given up on this run
+      }
+    }
+    return undefined;
+  };
   process.on("message", (msg: ToWorker) => {
-    if (msg.type === "stop" && !finished) void finish({ type: "stopped", result: resultNow(), pending: pendingSince(baseline) });
+    if (msg.type === "stop") stop(false);
+  });
+  // the watchdog's question
+  Object.defineProperty(globalThis, hookKey, {
+    value: () => (interruptedScript() ? stop(true) : undefined),
+    enumerable: false,
+    writable: false,
+    configurable: false,
   });
   // listening must not keep the process alive: the script's own event loop decides when it ends
   (process.channel as { unref?: () => void } | undefined)?.unref?.();
+  // the channel is the runner's: a script's process.disconnect() leaves it open (the script's end,
+  // not the channel's, ends the run; its later output and backward() calls still arrive)
+  process.disconnect = () => {};
 
   process.setSourceMapsEnabled(true);
   captureOutput();
@@ -177,15 +297,19 @@ function run(req: RunRequest): void {
   baseline = process.getActiveResourcesInfo();
   // outside any try: what the script throws is uncaught, so the debugger sees where (throwSite.ts),
   // and the uncaughtException handler above reports it
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's script, loaded by node (loader.ts)
-  process.nextTick(() => require(req.file));
+  process.nextTick(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's script, loaded by node (loader.ts)
+    require(req.file);
+    loaded = true;
+  });
 }
 
 process.once("message", (msg: ToWorker) => {
   if (msg.type !== "run") return;
-  startWatchdog(msg);
+  const req = msg as RunRequest & WatchdogTimes;
+  startWatchdog({ ...req, state, hookKey, runId: process.env[RUN_MARKER] ?? "" });
   try {
-    run(msg);
+    run(req);
   } catch (e) {
     const error: ScriptError = { kind: "crash", message: String((e as Error)?.stack ?? e) };
     void finish({ type: "failed", error });
