@@ -8,9 +8,11 @@ import { CUSTOM, LEAF, POW, localOf } from "./ops";
 import { topoOrder } from "./topo";
 import { TapeWriter } from "./tape";
 import { RecordedCall, currentListener, isRecording, takeCallIndex } from "./recorder";
+import { backwardStarting } from "./update";
 
 /** Value.backward(): sort, run the chain rule, tell the listener. steps are recorded only for a listener */
 export function backward(root: Node): void {
+  backwardStarting(); // the update after the call before this one is over
   const index = takeCallIndex();
   const listener = currentListener();
   const order = topoOrder(root);

@@ -14,6 +14,10 @@ export type { NumericResult } from "./numericCheck";
 export type { GradCheckEntry } from "./gradCheck";
 export { withModule } from "./group";
 export { sum, mean, argmax } from "./reduce";
+export { track } from "./track";
+export { showDecision } from "./decision";
+export type { DecisionModel, DecisionData } from "./decision";
+export type { UpdateRecord, ParamUpdate, UpdateRule, Decision, DecisionGrid, DecisionPoint } from "./types";
 export { Random, rng, DEFAULT_SEED } from "./random";
 
 export { Module } from "./nn/module";

@@ -3,7 +3,7 @@
 // fromJson turns those strings back into numbers, but only in fields known to hold numbers
 // (a label "NaN" stays a string). -0 is written as 0, as JSON.stringify does.
 
-/** fields of traces and grad checks that hold a number or an array of numbers */
+/** fields of traces and grad checks that hold a number, an array of numbers, or an object of numbers by name (metrics) */
 export const NUMERIC_KEYS: ReadonlySet<string> = new Set([
   "data",
   "grad",
@@ -18,6 +18,20 @@ export const NUMERIC_KEYS: ReadonlySet<string> = new Set([
   "relError",
   "absError",
   "value",
+  // the update after a call (Trace.update), the numbers a script tracked per call, a decision grid
+  "lr",
+  "momentum",
+  "velocity",
+  "beta1",
+  "beta2",
+  "eps",
+  "m",
+  "v",
+  "mHat",
+  "vHat",
+  "step",
+  "metrics",
+  "values",
 ]);
 
 /** JSON.stringify, with NaN and ±Infinity written as strings */
@@ -45,6 +59,8 @@ export function fromJson<T = unknown>(text: string, numericKeys: ReadonlySet<str
   if (!text.includes('"NaN"') && !text.includes('Infinity"')) return JSON.parse(text) as T;
   return JSON.parse(text, (key, v) => {
     if (!numericKeys.has(key)) return v;
-    return Array.isArray(v) ? v.map(reviveNumber) : reviveNumber(v);
+    if (Array.isArray(v)) return v.map(reviveNumber);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reviveNumber(x)]));
+    return reviveNumber(v);
   }) as T;
 }

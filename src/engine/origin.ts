@@ -15,3 +15,14 @@ export function setLocator(fn: Locator | null): void {
 export function locate(): SourceLoc | undefined {
   return locator === null ? undefined : locator();
 }
+
+/** runs fn with no creation places asked for: the values it makes are not the script's graph (a picture's) */
+export function unlocated<T>(fn: () => T): T {
+  const saved = locator;
+  locator = null;
+  try {
+    return fn();
+  } finally {
+    locator = saved;
+  }
+}

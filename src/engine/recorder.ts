@@ -42,6 +42,11 @@ export function takeCallIndex(): number {
   return calls++;
 }
 
+/** @internal how many backward() calls have begun so far */
+export function callCount(): number {
+  return calls;
+}
+
 /** @internal a call whose steps are built from its tape on first read */
 export class RecordedCall implements BackwardCall {
   private built: TraceStep[] | null = null;
@@ -70,5 +75,9 @@ export class RecordedCall implements BackwardCall {
 
   get data(): Float64Array | null {
     return this.tape === null ? null : this.tape.data;
+  }
+
+  get leaves(): Int32Array | null {
+    return this.tape === null ? null : this.tape.leaves;
   }
 }

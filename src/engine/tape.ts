@@ -4,6 +4,11 @@
 import type { ManualOp, Node, Tape, TraceStep, TraceUpdate } from "./types";
 import { CUSTOM } from "./ops";
 
+// leaf positions are gathered in one reused array, then copied at their count; one grown past
+// MAX_KEPT by a huge graph is dropped rather than kept for the process's life
+let leafScratch = new Int32Array(1024);
+const MAX_KEPT = 1 << 20;
+
 /**
  * records one pass over `order` (backward.ts chainRule): step() for each node with children, in
  * the order the pass visits them, and update() for each of its children, before the child's grad
@@ -14,6 +19,7 @@ export class TapeWriter {
   private readonly upstream: Float64Array;
   private readonly before: Float64Array;
   private readonly local: Float64Array;
+  private readonly leaves: Int32Array;
   private steps = 0;
   private updates = 0;
   /** some grad was not 0 before the pass */
@@ -26,6 +32,10 @@ export class TapeWriter {
     let steps = 0;
     let updates = 0;
     let accumulated = false;
+    // the leaves' positions, so that what happens to them after the pass (an update) is read without a walk over the graph
+    if (leafScratch.length < n) leafScratch = new Int32Array(Math.max(n, 2 * leafScratch.length));
+    const leaves = leafScratch;
+    let nl = 0;
     for (let i = 0; i < n; i++) {
       const v = order[i];
       const g = v.grad;
@@ -33,8 +43,11 @@ export class TapeWriter {
       if (g !== 0) accumulated = true;
       const k = arity(v);
       if (k > 0) steps++;
+      else leaves[nl++] = i;
       updates += k;
     }
+    this.leaves = leaves.slice(0, nl);
+    if (leafScratch.length > MAX_KEPT) leafScratch = new Int32Array(1024);
     this.gradBefore = gradBefore;
     this.accumulated = accumulated;
     this.upstream = new Float64Array(steps);
@@ -63,8 +76,8 @@ export class TapeWriter {
       gradAfter[i] = order[i].grad;
       data[i] = order[i].data;
     }
-    const { gradBefore, upstream, before, local } = this;
-    return { gradBefore, gradAfter, data, upstream, before, local };
+    const { gradBefore, leaves, upstream, before, local } = this;
+    return { gradBefore, gradAfter, data, leaves, upstream, before, local };
   }
 }
 

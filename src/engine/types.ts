@@ -71,6 +71,8 @@ export interface Tape {
   readonly gradAfter: Float64Array;
   /** data of order[i] when the pass ran (an optimizer changes it later) */
   readonly data: Float64Array;
+  /** the positions in order of the values with no children (the leaves), ascending */
+  readonly leaves: Int32Array;
   /** one per step: the node's upstream gradient in this pass */
   readonly upstream: Float64Array;
   /** one per update: the child's grad just before the update */
@@ -96,6 +98,8 @@ export interface BackwardCall {
   readonly gradAfter: Float64Array | null;
   /** data of order[i] when the pass ran, null when recording was off */
   readonly data: Float64Array | null;
+  /** the positions in order of the leaves, null when recording was off */
+  readonly leaves: Int32Array | null;
 }
 
 export type BackwardListener = (call: BackwardCall) => void;
@@ -178,4 +182,91 @@ export interface Trace {
   groups: TraceGroup[];
   /** leaves whose numeric check was left for the panel to finish (a big graph); absent when all are checked */
   numericPending?: number;
+  /** what happened to the graph's leaves after this backward() (update.ts); absent when nothing moved them */
+  update?: UpdateRecord;
+}
+
+// ---- the training step around a backward() call: the update after it, and the model's picture ----
+
+/** who moved the leaves: an optimizer of the engine (its own step) or the script's own assignment (p.data -= lr * p.grad) */
+export type UpdateRule = "sgd" | "adam" | "script";
+
+/** one leaf whose data changed after a backward() call */
+export interface ParamUpdate {
+  id: number;
+  /** data when backward ran */
+  before: number;
+  /** data when the update was over: at the next graph's first value, or the end of the run */
+  after: number;
+  /** grad at the time of the update (right after backward) */
+  grad: number;
+  /** moved by the script's own assignment, under an optimizer's rule: the optimizer did not move it, or the script moved it again after */
+  script?: true;
+  /** sgd with momentum: the velocity after the step (v = momentum·v + grad; after = before - lr·v) */
+  velocity?: number;
+  /** adam: first moment after the step, m = beta1·m + (1 - beta1)·grad */
+  m?: number;
+  /** adam: second moment after the step, v = beta2·v + (1 - beta2)·grad² */
+  v?: number;
+  /** adam: m / (1 - beta1^t), the bias-corrected first moment */
+  mHat?: number;
+  /** adam: v / (1 - beta2^t), the bias-corrected second moment */
+  vHat?: number;
+  /** adam: what the step took off, lr·m̂ / (√v̂ + eps) (before - after, up to rounding) */
+  step?: number;
+}
+
+/**
+ * what happened to a graph's leaves after its backward(): until the next graph's first value, or
+ * the end of the run (an optimizer's step counts until the next backward()). rule names the first
+ * optimizer that stepped, with its numbers; "script" when none did and the script assigned data itself.
+ */
+export interface UpdateRecord {
+  rule: UpdateRule;
+  /** the leaves whose data changed, by id */
+  params: ParamUpdate[];
+  /** sgd and adam: the learning rate of the step */
+  lr?: number;
+  /** sgd: 0 for plain p -= lr·grad */
+  momentum?: number;
+  /** adam */
+  beta1?: number;
+  /** adam */
+  beta2?: number;
+  /** adam */
+  eps?: number;
+  /** adam: the steps it has taken, this one included */
+  t?: number;
+}
+
+/** a two-input model's output over the input plane (showDecision) */
+export interface DecisionGrid {
+  /** the plane's first input runs from x0 to x1 (the data's bounds and a 10% margin) */
+  x0: number;
+  x1: number;
+  /** the second input, from y0 to y1 */
+  y0: number;
+  y1: number;
+  /** samples along x and along y, both ends included */
+  nx: number;
+  ny: number;
+  /**
+   * row by row from y0: values[j * nx + i] is the model's output at x0 + i·(x1 - x0)/(nx - 1),
+   * y0 + j·(y1 - y0)/(ny - 1); for a model of several outputs, the index of the largest (its class)
+   */
+  values: number[];
+}
+
+/** one data point shown on the plane */
+export interface DecisionPoint {
+  x: number;
+  y: number;
+  /** its target: a class index, or ±1, or a number */
+  label: number;
+}
+
+/** the decision picture of a call: the model's output over the plane and the data points on it */
+export interface Decision {
+  grid: DecisionGrid;
+  points: DecisionPoint[];
 }

@@ -7,6 +7,7 @@ import type { ManualOp, Node, PowExponent, SourceLoc } from "./types";
 import { currentGroup, type Group } from "./group";
 import { backward } from "./backward";
 import { locate } from "./origin";
+import { firstValue, watching } from "./update";
 
 export type { SourceLoc, ManualOp } from "./types";
 
@@ -66,6 +67,7 @@ export class Value implements Node {
     this._b = null;
     this._ext = null;
     this._mark = 0;
+    if (watching) firstValue(); // the next graph's first value ends the update after a watched backward() (update.ts)
   }
 
   /** path of the nn module that created this value ("MLP/L1/N2"), if any */

@@ -1,6 +1,7 @@
 // the one set of message types between the extension host, the script worker and the webview.
 // types, and the one helper that closes a switch over them.
 import type { Trace } from "../engine/trace";
+import type { Decision } from "../engine/types";
 
 /** a place in the user's source (1-based line and column) */
 export interface SourcePos {
@@ -33,6 +34,8 @@ export interface BackwardSummary {
   accumulated: boolean;
   /** false when the script switched recording off for this call */
   recorded: boolean;
+  /** what the script reported with track(name, value) after this call's backward() and before the next one's (before the first: the first's); absent when nothing */
+  metrics?: Record<string, number>;
 }
 
 /** what a finished run hands back */
@@ -49,6 +52,8 @@ export interface RunResult {
   locatedLimit?: number;
   /** set when the script ended itself with process.exit(code) and a code other than 0 */
   exitCode?: number;
+  /** the drawn call's showDecision picture: a two-input model's output over the plane (grid) with the data points; absent when the script showed none for that call */
+  decision?: Decision;
 }
 
 // ---- host <-> worker (child process, node ipc with structured clone, so NaN survives) ----

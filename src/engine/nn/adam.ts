@@ -1,6 +1,7 @@
 // adam (kingma & ba), as pytorch computes it: bias-corrected first and second moments.
 
 import type { Value } from "../value";
+import { optimizerStep } from "../update";
 
 export interface AdamOptions {
   /** default 0.001 */
@@ -39,6 +40,8 @@ export class Adam {
     const { beta1: b1, beta2: b2, m, v } = this;
     const c1 = 1 - Math.pow(b1, this.t);
     const c2 = 1 - Math.pow(b2, this.t);
+    // the runner may watch this update (update.ts): then each param's step is told, with its numbers
+    const record = optimizerStep({ rule: "adam", lr: this.lr, beta1: b1, beta2: b2, eps: this.eps, t: this.t });
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
       const g = p.grad;
@@ -46,7 +49,10 @@ export class Adam {
       v[i] = b2 * v[i] + (1 - b2) * g * g;
       // grouped as pytorch groups it, so the numbers agree to the last bit
       const denom = Math.sqrt(v[i]) / Math.sqrt(c2) + this.eps;
-      p.data -= (this.lr / c1) * (m[i] / denom);
+      const step = (this.lr / c1) * (m[i] / denom);
+      const before = p.data;
+      p.data = before - step;
+      if (record !== null) record.param(p, before, p.data, g, { m: m[i], v: v[i], mHat: m[i] / c1, vHat: v[i] / c2, step });
     }
   }
 

@@ -1,6 +1,7 @@
 // stochastic gradient descent, pytorch's update: v = momentum·v + grad; p -= lr·v.
 
 import type { Value } from "../value";
+import { optimizerStep } from "../update";
 
 export interface SGDOptions {
   lr: number;
@@ -25,11 +26,16 @@ export class SGD {
   step(): void {
     const ps = this.params;
     const mu = this.momentum;
+    // the runner may watch this update (update.ts): then each param's step is told, with its numbers
+    const record = optimizerStep({ rule: "sgd", lr: this.lr, momentum: mu });
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i];
-      let g = p.grad;
+      const grad = p.grad;
+      let g = grad;
       if (mu !== 0) g = this.velocity[i] = mu * this.velocity[i] + g;
-      p.data -= this.lr * g;
+      const before = p.data;
+      p.data = before - this.lr * g;
+      if (record !== null) record.param(p, before, p.data, grad, mu !== 0 ? { velocity: g } : undefined);
     }
   }
 
