@@ -1,8 +1,8 @@
 // fisher's iris: 150 flowers, 4 measurements each, 3 species. an MLP(4, [8, 3]) gives 3 scores
 // per flower; softmax cross-entropy turns them into a loss; Adam updates the weights.
-// accuracy per epoch is printed. the panel draws the last epoch's graph grouped by sample;
-// open a sample's box to see one flower's forward pass, and the loss curve over the epochs.
-import { Adam, MLP, argmax, iris, mean, softmaxCrossEntropy } from "backprop-stepper";
+// accuracy per epoch is printed, and tracked: the panel plots it beside the loss. it draws the last
+// epoch's graph grouped by sample; open a sample's box to see one flower's forward pass.
+import { Adam, MLP, argmax, iris, mean, softmaxCrossEntropy, track } from "backprop-stepper";
 
 const data = iris();
 // standardise each measurement (mean 0, spread 1): the tanh neurons learn much faster on these
@@ -23,5 +23,6 @@ for (let epoch = 1; epoch <= 25; epoch++) {
   opt.step();
   const correct = scores.filter((s, i) => argmax(s) === data.y[i]).length;
   const accuracy = (100 * correct) / data.y.length;
+  track("accuracy", accuracy);
   console.log(`epoch ${epoch}: loss ${loss.data.toFixed(4)}, accuracy ${accuracy.toFixed(1)}%`);
 }

@@ -1,10 +1,9 @@
 // the terminal front end: `backprop-stepper run|trace FILE.ts`, on the same runner as the extension.
 import * as path from "node:path";
-import { toJson } from "../engine/json";
 import type { ScriptError, SourcePos } from "../shared/protocol";
 import { DEFAULTS, limitProblem, runScript } from "../runner/runScript";
 import { escapeControls } from "./terminalText";
-import { formatTraceTable } from "./traceTable";
+import { traceOutput } from "./traceOutput";
 import { noBackwardHint } from "../runner/hints";
 
 const USAGE = `usage:
@@ -106,7 +105,7 @@ async function main(): Promise<number> {
     const { error, partial } = outcome;
     // what the run did before it ended badly: its calls, and (trace) the last recorded one's steps
     if (partial?.trace && args.command === "trace")
-      process.stdout.write(args.json ? toJson(partial.trace) + "\n" : formatTraceTable(partial.trace) + "\n");
+      process.stdout.write(traceOutput(partial.trace, partial, args.json) + "\n");
     printError(error);
     if (partial) process.stderr.write(`${countCalls(partial.calls.length)} ran before the script stopped.\n`);
     return 1;
@@ -130,7 +129,7 @@ async function main(): Promise<number> {
     process.stderr.write("the last backward() call ran with recording off (setRecording(false)), so it has no steps to print\n");
     return 1;
   }
-  process.stdout.write(args.json ? toJson(result.trace) + "\n" : formatTraceTable(result.trace) + "\n");
+  process.stdout.write(traceOutput(result.trace, result, args.json) + "\n");
   return exitCode;
 }
 

@@ -77,7 +77,7 @@ export function formatTraceTable(trace: Trace): string {
 }
 
 /** rows as aligned text columns, numbers right-aligned */
-function columns(rows: string[][], numeric: boolean[]): string[] {
+export function columns(rows: string[][], numeric: boolean[]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) =>
     r
