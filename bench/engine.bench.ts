@@ -3,6 +3,7 @@
 // + sgd update. then the same workload in micrograd-style cpython (bench/micrograd_step.py).
 //
 //   npm run bench          (bytes per value need gc: node --expose-gc out/bench/engine.bench.js)
+//                          (the long sum's numeric check alone: node out/bench/engine.bench.js --long-sum)
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
@@ -23,6 +24,7 @@ import {
   setRecording,
   twoMoons,
   type BackwardCall,
+  type Trace,
 } from "../src/engine";
 
 const WARMUP = 30;
@@ -189,10 +191,96 @@ function withLargerYoungGeneration(): { off: Timing; on: Timing } | string {
   }
 }
 
+/** the check as the page runs it: slices of 12 ms (the first builds the evaluator); how many, and the longest */
+function inSlices(trace: Trace): string {
+  let slices = 0;
+  let longest = 0;
+  const t0 = performance.now();
+  const check = new NumericCheck(trace);
+  const first = performance.now() - t0;
+  for (let done = false; !done; slices++) {
+    const t = performance.now();
+    done = check.run(t + 12);
+    longest = Math.max(longest, performance.now() - t);
+  }
+  return `${slices} slices, the longest ${f(longest, 0)} ms, after ${f(first, 0)} ms to build the evaluator`;
+}
+
+/** case 1 of "hostile and unlucky scripts": a loss summed term by term, (p - 0.5)² over 15,000 terms (75,001 values) */
+const LONG_SUM = `import { Value } from "backprop-stepper";
+let loss = new Value(0);
+for (let i = 0; i < 15000; i++) {
+  const p = new Value(i / 15000);
+  const e = p.sub(0.5);
+  loss = loss.add(e.mul(e));
+}
+loss.backward();
+`;
+
+/**
+ * the long sum's numeric check: in process, carried through the chain (now) and the root worked
+ * out again for each leaf (before: quadratic); and `trace --json` through the product, against the
+ * figure main gave before the fix (measured once, on this 2-core machine under load 4-6)
+ */
+function longSum(): void {
+  let loss = new Value(0);
+  for (let i = 0; i < 15000; i++) {
+    const p = new Value(i / 15000);
+    const e = p.sub(0.5);
+    loss = loss.add(e.mul(e));
+  }
+  let call: BackwardCall | null = null;
+  setBackwardListener((c) => (call = c));
+  loss.backward();
+  setBackwardListener(null);
+  const trace = buildTrace(call!);
+  const timed = (relayDepth?: number) => {
+    const t = performance.now();
+    new NumericCheck(trace, 1e-6, relayDepth).run();
+    return performance.now() - t;
+  };
+  const now = [timed(), timed(), timed()].sort((a, b) => a - b)[1];
+  const before = timed(Infinity);
+  console.log(`15,000-term sum:     ${trace.nodes.length} values, ${trace.nodes.filter((n) => n.children.length === 0).length} leaves`);
+  console.log(`  numeric check:     ${f(now, 0)} ms (median of 3), was ${f(before / 1000, 1)} s (the root worked out again for each leaf)`);
+  console.log(`  in the page's 12 ms slices: ${inSlices(trace)}`);
+  const root = [path.join(__dirname, "..", ".."), process.cwd()].find((p) => fs.existsSync(path.join(p, "bin", "backprop-stepper.js")));
+  if (root === undefined) return void console.log("  trace --json:      skipped (bin/backprop-stepper.js not found)");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-long-sum-"));
+  try {
+    const script = path.join(dir, "longSum.ts");
+    fs.writeFileSync(script, LONG_SUM);
+    const cli = path.join(root, "bin", "backprop-stepper.js");
+    const wall = (args: string[]) => {
+      const t = performance.now();
+      const out = execFileSync(process.execPath, [cli, ...args, script], {
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      return { s: (performance.now() - t) / 1000, out };
+    };
+    const run = wall(["run"]);
+    const traced = wall(["trace", "--json"]);
+    const json = JSON.parse(traced.out) as Trace;
+    const checked = json.nodes.filter((n) => n.numeric !== undefined).length;
+    console.log(
+      `  trace --json:      ${f(traced.s, 1)} s wall, ${checked} leaves with numeric (run alone: ${f(run.s, 1)} s); ` +
+        "before: stopped by the 10 s limit at 11.4 s with no JSON, 33.2 s with --timeout 120",
+    );
+  } catch (e) {
+    console.log(`  trace --json:      failed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const f = (x: number, d = 2) => x.toFixed(d);
 const line = (t: Timing) => `median ${f(t.median)} ms/step, p90 ${f(t.p90)}, min ${f(t.min)}, cpu ${f(t.cpu)}`;
 
 function main(): void {
+  // only the long sum's figures: node out/bench/engine.bench.js --long-sum
+  if (process.argv.includes("--long-sum")) return longSum();
   if (process.argv.includes("--timings-only")) {
     const off = timeSteps(false);
     const on = timeSteps(true);
@@ -220,6 +308,7 @@ function main(): void {
     })
     .sort((a, b) => a - b)[1];
   const leaves = trace.nodes.filter((n) => n.children.length === 0).length;
+  const moonsSlices = inSlices(trace);
 
   console.log(
     `workload: MLP(2, [16, 16, 1]), 100 two-moons points, mse, sgd; node ${process.version}, ${os.cpus().length} cpus, load ${os
@@ -238,7 +327,10 @@ function main(): void {
     console.log(`  recording on:      ${line(big.on)}  (${f(big.on.median / big.off.median)}x off)`);
   }
   console.log(`buildTrace:          ${f(traceMs)} ms for one step (${trace.nodes.length} nodes, ${trace.steps.length} steps)`);
-  console.log(`numeric check:       ${f(checkMs, 0)} ms for that trace's ${leaves} leaves (median of 3)`);
+  console.log(
+    `numeric check:       ${f(checkMs, 0)} ms for that trace's ${leaves} leaves (median of 3); in the page's 12 ms slices: ${moonsSlices}`,
+  );
+  longSum();
   const bytes = bytesPerValue();
   console.log(
     bytes === null

@@ -1,6 +1,8 @@
 // the terminal front end: `backprop-stepper run|trace FILE.ts`, on the same runner as the extension.
 import * as path from "node:path";
 import type { ScriptError, SourcePos } from "../shared/protocol";
+import { finishCheck } from "../engine/numericCheck";
+import type { Trace } from "../engine/types";
 import { DEFAULTS, limitProblem, runScript } from "../runner/runScript";
 import { escapeControls } from "./terminalText";
 import { traceOutput } from "./traceOutput";
@@ -94,8 +96,8 @@ async function main(): Promise<number> {
     ...args,
     signal: stop.signal,
     limitNames: { timeout: "--timeout SECONDS", memory: "--memory MB" },
-    // the trace's numeric check covers every leaf, however long it takes
-    numericBudgetMs: args.command === "trace" ? Infinity : 0,
+    // none in the worker: the trace's numeric check is finished below, once the script's time limit no longer runs
+    numericBudgetMs: 0,
     onConsole: (msg) => {
       if (toStderr || msg.level === "error" || msg.level === "warn") process.stderr.write(msg.text);
       else process.stdout.write(msg.text);
@@ -104,8 +106,11 @@ async function main(): Promise<number> {
   if (!outcome.ok) {
     const { error, partial } = outcome;
     // what the run did before it ended badly: its calls, and (trace) the last recorded one's steps
-    if (partial?.trace && args.command === "trace")
+    if (partial?.trace && args.command === "trace") {
+      const unchecked = await finishNumeric(partial.trace, args.timeoutSeconds);
       process.stdout.write(traceOutput(partial.trace, partial, args.json) + "\n");
+      process.stderr.write(unchecked);
+    }
     printError(error);
     if (partial) process.stderr.write(`${countCalls(partial.calls.length)} ran before the script stopped.\n`);
     return 1;
@@ -129,8 +134,21 @@ async function main(): Promise<number> {
     process.stderr.write("the last backward() call ran with recording off (setRecording(false)), so it has no steps to print\n");
     return 1;
   }
+  const unchecked = await finishNumeric(result.trace, args.timeoutSeconds);
   process.stdout.write(traceOutput(result.trace, result, args.json) + "\n");
+  process.stderr.write(unchecked);
   return exitCode;
+}
+
+/**
+ * the trace's numeric check, finished here after the run: the script's time limit is over, and the
+ * check has as long again (--timeout). the leaves it did not reach have no "numeric"; a line says so
+ */
+async function finishNumeric(trace: Trace, seconds: number): Promise<string> {
+  const { checked, total } = await finishCheck(trace, seconds * 1000);
+  if (checked === total) return "";
+  const n = (k: number) => k.toLocaleString("en-US");
+  return `numeric check: ${n(checked)} of ${n(total)} leaves checked (budget ${seconds} s; raise --timeout to check them all)\n`;
 }
 
 const countCalls = (n: number) => `${n.toLocaleString("en-US")} backward() call${n === 1 ? "" : "s"}`;

@@ -2,8 +2,11 @@
 // compiled to flat arrays by position, and the walks over it, each written once:
 //
 //   forward     every value from the leaves (some leaves changed, for what-if)
-//   nudger      the same for one leaf nudged, working out only the values downstream of it (its
-//               cone) and putting them back: the numeric check's finite differences
+//   nudger      the same for one value nudged, working out only the values downstream of it (its
+//               cone, or the part of it up to a post-dominator) and putting them back
+//   slopes      every leaf's d(root)/d(leaf) by those central differences, carried from the root
+//               back through post-dominators (LeafSlopes): the numeric check's and gradCheck's,
+//               linear over a chain
 //   chainRule   d(root)/d(v) over the recorded order at given values, and, when asked, the steps
 //               as the recorded pass ran them
 //
@@ -89,12 +92,9 @@ export class Evaluator {
   static fromTrace(trace: Trace): Evaluator {
     const nodes = trace.nodes;
     const n = nodes.length;
-    const at = new Map<number, number>();
+    const at = positionsOf(nodes);
     let edges = 0;
-    for (let i = 0; i < n; i++) {
-      at.set(nodes[i].id, i);
-      edges += nodes[i].children.length;
-    }
+    for (let i = 0; i < n; i++) edges += nodes[i].children.length;
     const g = blank(n, edges);
     let e = 0;
     for (let i = 0; i < n; i++) {
@@ -102,7 +102,7 @@ export class Evaluator {
       g.ids[i] = node.id;
       g.data[i] = node.data;
       g.kidStart[i] = e;
-      for (const c of node.children) g.kids[e++] = at.get(c)!;
+      for (const c of node.children) g.kids[e++] = at(c);
       const code = codeOf(node);
       g.codes[i] = code;
       if (code === POW) g.exponents[i] = Number(node.op.slice(2));
@@ -206,6 +206,11 @@ export class Evaluator {
     return new Nudger(this, base);
   }
 
+  /** every leaf's slope by central differences around `base` (the recorded data by default), worked out step by step */
+  slopes(base: Float64Array = this.data, eps = 1e-6, relayDepth = RELAY_DEPTH): LeafSlopes {
+    return new LeafSlopes(this, base, eps, relayDepth);
+  }
+
   /**
    * the chain rule over the recorded order (backward.ts's, for a recorded graph) with each op's
    * local derivatives at `vals`: the root's upstream is 1, then each value from the root back hands
@@ -267,23 +272,27 @@ export class Evaluator {
 }
 
 /**
- * one leaf nudged, the others as in `base`: only the values downstream of the leaf (its cone) are
- * worked out again, in topological order, and put back afterwards. the same numbers as forward()
- * with that one leaf changed (a unit test holds them equal), in a fraction of the time: a
- * parameter of a big graph's last layer reaches few of its values
+ * one value nudged, the others as in `base`: only the values downstream of it (its cone) are
+ * worked out again, in topological order, and put back afterwards; or only those up to a given
+ * value downstream of it (a post-dominator, see LeafSlopes). the same numbers as forward() with
+ * that one leaf changed (a unit test holds them equal), in a fraction of the time: a parameter of
+ * a big graph's last layer reaches few of its values
  */
 export class Nudger {
   /** the values that use position i (each once) are parents[parentStart[i]] … parents[parentStart[i + 1] - 1] */
-  private readonly parentStart: Int32Array;
-  private readonly parents: Int32Array;
-  /** base, with the current cone changed while rootWith runs */
+  readonly parentStart: Int32Array;
+  readonly parents: Int32Array;
+  /** base, with the current cone changed while valueWith runs */
   private readonly work: Float64Array;
   private readonly seen: Int32Array;
   private epoch = 0;
   private readonly stack: Int32Array;
   private readonly coneBuffer: Int32Array;
   private cone: Int32Array;
-  private coneLeaf = -1;
+  private coneFrom = -1;
+  private coneUpTo = -1;
+  /** values worked out again so far (a nudge up and one down count twice) */
+  evaluated = 0;
 
   constructor(
     private readonly graph: Evaluator,
@@ -307,53 +316,231 @@ export class Nudger {
 
   /** d(root)/d(leaf) by central difference, (f(x + h) - f(x - h)) / 2h with h = eps·max(1, |x|), x the leaf's base */
   slope(leaf: number, eps: number): Slope {
-    const x = this.base[leaf];
+    return this.slopeTo(leaf, this.base.length - 1, eps);
+  }
+
+  /**
+   * d(u)/d(v) by central difference, u the value at position `upTo`, which every path from v to
+   * the root goes through (the root itself, or a post-dominator of v): (u(x + h) - u(x - h)) / 2h,
+   * h = eps·max(1, |x|), x the base of v. only the values between v and u are worked out
+   */
+  slopeTo(v: number, upTo: number, eps: number): Slope {
+    const x = this.base[v];
     const h = eps * Math.max(1, Math.abs(x));
     const seen = { linearized: false };
-    const up = this.rootWith(leaf, x + h, seen);
-    const down = this.rootWith(leaf, x - h, seen);
+    const up = this.valueWith(v, x + h, upTo, seen);
+    const down = this.valueWith(v, x - h, upTo, seen);
     return { numeric: (up - down) / (2 * h), linearized: seen.linearized };
   }
 
   /** the root's value with the leaf at position `leaf` set to x */
   rootWith(leaf: number, x: number, seen: Linearized): number {
-    const cone = this.coneOf(leaf);
+    return this.valueWith(leaf, x, this.base.length - 1, seen);
+  }
+
+  /**
+   * the value at position `upTo` with the value at position v set to x (the values v is made of
+   * are not worked out again: v is taken as given). upTo must be v, the root, or a value every path
+   * from v to the root goes through: then the values of v's cone up to it are all it depends on
+   */
+  valueWith(v: number, x: number, upTo: number, seen: Linearized): number {
+    const cone = this.coneOf(v, upTo);
     const { graph, work, base } = this;
-    work[leaf] = x;
+    work[v] = x;
     for (let t = 0; t < cone.length; t++) {
       const i = cone[t];
       work[i] = graph.valueAt(i, work, seen);
     }
-    const out = work[work.length - 1];
+    this.evaluated += cone.length;
+    const out = work[upTo];
     // put the cone back, for the next nudge
-    work[leaf] = base[leaf];
+    work[v] = base[v];
     for (let t = 0; t < cone.length; t++) work[cone[t]] = base[cone[t]];
     return out;
   }
 
-  /** every value downstream of the leaf, in topological order (ascending positions); kept for the next nudge of the same leaf */
-  private coneOf(leaf: number): Int32Array {
-    if (leaf === this.coneLeaf) return this.cone;
+  /**
+   * the values downstream of v up to position upTo, in topological order (ascending positions);
+   * kept for the next nudge of the same value. a value past upTo is not followed: when upTo is a
+   * post-dominator of v, every value of v's cone before it leads to it, and every one after it
+   * comes from it, so the walk stops there instead of running to the root
+   */
+  private coneOf(v: number, upTo: number): Int32Array {
+    if (v === this.coneFrom && upTo === this.coneUpTo) return this.cone;
     const { parentStart, parents, seen, stack, coneBuffer } = this;
     const mark = ++this.epoch;
     let sp = 0;
     let m = 0;
-    stack[sp++] = leaf;
-    seen[leaf] = mark;
+    stack[sp++] = v;
+    seen[v] = mark;
     while (sp > 0) {
-      const v = stack[--sp];
-      for (let p = parentStart[v]; p < parentStart[v + 1]; p++) {
+      const w = stack[--sp];
+      for (let p = parentStart[w]; p < parentStart[w + 1]; p++) {
         const u = parents[p];
-        if (seen[u] === mark) continue;
+        if (u > upTo || seen[u] === mark) continue;
         seen[u] = mark;
         coneBuffer[m++] = u;
         stack[sp++] = u;
       }
     }
     this.cone = coneBuffer.subarray(0, m).sort(); // a typed array sorts by number
-    this.coneLeaf = leaf;
+    this.coneFrom = v;
+    this.coneUpTo = upTo;
     return this.cone;
   }
+}
+
+/**
+ * a leaf deeper than this in the post-dominator tree (see LeafSlopes) has its slope carried to
+ * the root through relays; a shallower one has the root recomputed. a lesson's graph, an MLP on a
+ * hundred samples included, is far shallower, so its numbers are those of the full recomputation
+ */
+export const RELAY_DEPTH = 256;
+
+/**
+ * every leaf's d(root)/d(leaf) by central differences, in time linear in a chain's length (the
+ * full recomputation, the root worked out again for each leaf, is quadratic in it: a leaf early in
+ * a 15,000-term running sum reaches every partial sum after it).
+ *
+ * what the number is. a value d post-dominates v when every path from v to the root goes through
+ * d; then the root depends on v only through d, and d(root)/d(v) = d(root)/d(d) · d(d)/d(v). on a
+ * chain (a running sum, a value made from the one before) each value's nearest post-dominator is
+ * the next link. a leaf v no deeper than RELAY_DEPTH in the post-dominator tree (the number of
+ * post-dominators between it and the root) gets the full recomputation, today's number exactly:
+ *
+ *     (root(v + h) - root(v - h)) / 2h
+ *
+ * a deeper leaf gets S(d) · (d(v + h) - d(v - h)) / 2h, d its nearest post-dominator, where S is
+ * worked out from the root back for every "relay" r on such a leaf's chain of post-dominators:
+ *
+ *     S(root) = 1,   S(r) = S(d) · (d(r + h) - d(r - h)) / 2h,   d = r's nearest post-dominator
+ *
+ * so the leaf's number is the product of the central differences along its chain of
+ * post-dominators, from the leaf to the root. each factor is a central difference of the recorded
+ * forward formulas (h = eps·max(1, |x|) at that value; the values between it and d worked out
+ * again, fan-out and fan-in included); no local derivative and no grad is read. it equals the
+ * root's central difference up to terms of order h² and rounding, so it still catches a wrong
+ * local derivative or a wrong grad anywhere upstream of the mistake. over a long chain it is the
+ * more accurate of the two: each difference is of one link, where the root's difference is lost
+ * in the rounding of a long sum (or of a product that vanishes along the chain).
+ *
+ * cost: each leaf and relay works out the values between it and the value it carries to: on a
+ * chain one or two, on an MLP's weights (whose paths part until the loss) the whole cone, as
+ * before. a region between a value and its nearest post-dominator that is long and not a chain
+ * (two chains feeding each other) stays quadratic: the check's budget is for that.
+ */
+export class LeafSlopes {
+  /** the positions of the leaves, in topological order */
+  readonly leaves: number[];
+  private readonly nudge: Nudger;
+  /** per position: the value its slope is carried to (a relay's or a deep leaf's nearest post-dominator; the root for a shallow leaf) */
+  private readonly target: Int32Array;
+  /** per position, once worked out: d(root)/d(v), and whether the differences went through a linearised op */
+  private readonly slope: Float64Array;
+  private readonly linear: Uint8Array;
+  /** the relays and leaves to work out, root side first (descending positions): each needs only slopes after it */
+  private readonly todo: Int32Array;
+  private next = 0;
+
+  constructor(
+    graph: Evaluator,
+    base: Float64Array = graph.data,
+    private readonly eps = 1e-6,
+    relayDepth = RELAY_DEPTH,
+  ) {
+    const n = graph.size;
+    const root = n - 1;
+    this.leaves = graph.leaves();
+    this.nudge = new Nudger(graph, base);
+    const pdom = postDominators(n, this.nudge.parentStart, this.nudge.parents);
+    this.target = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.target[i] = graph.isLeaf(i) && pdom.depth[i] <= relayDepth ? root : pdom.next[i];
+    this.slope = new Float64Array(n);
+    this.linear = new Uint8Array(n);
+    if (n > 0) this.slope[root] = 1;
+    // the relays some leaf's slope goes through, each marked once
+    const wanted = new Uint8Array(n);
+    for (const leaf of this.leaves) {
+      wanted[leaf] = 1;
+      for (let r = this.target[leaf]; r !== root && wanted[r] === 0; r = this.target[r]) wanted[r] = 1;
+    }
+    let count = 0;
+    for (let i = 0; i < n; i++) count += wanted[i];
+    this.todo = new Int32Array(count);
+    for (let i = n - 1, k = 0; i >= 0; i--) if (wanted[i] === 1) this.todo[k++] = i;
+  }
+
+  get done(): boolean {
+    return this.next >= this.todo.length;
+  }
+
+  /** values worked out again so far: the work the check has done */
+  get evaluated(): number {
+    return this.nudge.evaluated;
+  }
+
+  /** works out the next relay or leaf; returns its position (-1 when done) */
+  step(): number {
+    if (this.done) return -1;
+    const v = this.todo[this.next++];
+    const d = this.target[v];
+    const own = this.nudge.slopeTo(v, d, this.eps);
+    // times the root's 1: the full recomputation's number, bit for bit
+    this.slope[v] = own.numeric * this.slope[d];
+    this.linear[v] = own.linearized || this.linear[d] === 1 ? 1 : 0;
+    return v;
+  }
+
+  /** every one still to do */
+  finish(): this {
+    while (!this.done) this.step();
+    return this;
+  }
+
+  /** d(root)/d(v) of a leaf (or relay) already worked out */
+  slopeOf(v: number): Slope {
+    return { numeric: this.slope[v], linearized: this.linear[v] === 1 };
+  }
+}
+
+/** at most this many steps, per value, to find the nearest post-dominators: past it the root stands in (see below) */
+const POST_DOMINATOR_STEPS = 16;
+
+/**
+ * each value's nearest post-dominator (next; the root's is itself) and its depth under the root in
+ * the post-dominator tree, from the root back (Cooper, Harvey and Kennedy's intersection, on a
+ * graph with no cycles: one pass). a value used once is post-dominated by its user; one used by
+ * several, by the first value on every user's own chain of post-dominators. a hostile graph could
+ * make those chains long and the pass quadratic: past a budget of steps, the root (which
+ * post-dominates everything) stands in, which is always right and only gives up speed
+ */
+function postDominators(n: number, parentStart: Int32Array, parents: Int32Array): { next: Int32Array; depth: Int32Array } {
+  const next = new Int32Array(n);
+  const depth = new Int32Array(n);
+  if (n === 0) return { next, depth };
+  const root = n - 1;
+  next[root] = root;
+  let budget = POST_DOMINATOR_STEPS * n;
+  for (let i = root - 1; i >= 0; i--) {
+    const s = parentStart[i];
+    const e = parentStart[i + 1];
+    // a value the root does not reach (not in a recorded order): the root stands in
+    let d = s < e ? parents[s] : root;
+    for (let p = s + 1; p < e && d !== root; p++) {
+      let a = d;
+      let b = parents[p];
+      // post-dominators come after what they post-dominate: walk the earlier one on until they meet
+      while (a !== b) {
+        if (--budget < 0) a = b = root;
+        else if (a < b) a = next[a];
+        else b = next[b];
+      }
+      d = a;
+    }
+    next[i] = d;
+    depth[i] = depth[d] + 1;
+  }
+  return { next, depth };
 }
 
 /** each (value, child) link once per value, however often the value uses the child */
@@ -366,6 +553,28 @@ function forEachParentLink(kidStart: Int32Array, kids: Int32Array, fn: (i: numbe
       if (!again) fn(i, kids[p]);
     }
   }
+}
+
+/**
+ * each node's position by its id: a flat table when the ids are close together (they count up
+ * from the graph's first value; a Map of 75,000 ids took most of the evaluator's making), else a Map
+ */
+function positionsOf(nodes: readonly TraceNode[]): (id: number) => number {
+  const n = nodes.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, nodes[i].id);
+    hi = Math.max(hi, nodes[i].id);
+  }
+  if (n > 0 && Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo < 8 * n + 1024) {
+    const table = new Int32Array(hi - lo + 1);
+    for (let i = 0; i < n; i++) table[nodes[i].id - lo] = i;
+    return (id) => table[id - lo];
+  }
+  const at = new Map<number, number>();
+  for (let i = 0; i < n; i++) at.set(nodes[i].id, i);
+  return (id) => at.get(id)!;
 }
 
 /** a trace node's op as the engine's op code. a hand-written op, or an op name the engine does not know, is CUSTOM */

@@ -19,7 +19,10 @@ export interface GradCheckEntry {
    * changed since the graph was built, the chain rule's at the values re-run from them
    */
   analytic: number;
-  /** central difference (f(x+h) - f(x-h)) / 2h, with h = eps·max(1, |x|) */
+  /**
+   * central difference (f(x+h) - f(x-h)) / 2h, with h = eps·max(1, |x|); on a long chain the
+   * product of such differences along it (evaluator.ts LeafSlopes)
+   */
   numeric: number;
   absError: number;
   /** |analytic - numeric| / max(|analytic|, |numeric|); 0 when both are 0 */
@@ -52,9 +55,10 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
     order.forEach((v, i) => (v.grad = saved[i]));
   }
 
-  const nudge = graph.nudger(base);
-  return graph.leaves().map((i) => {
-    const { numeric, linearized } = nudge.slope(i, eps);
+  // each leaf's central difference (linear over a long chain: evaluator.ts LeafSlopes)
+  const slopes = graph.slopes(base, eps).finish();
+  return slopes.leaves.map((i) => {
+    const { numeric, linearized } = slopes.slopeOf(i);
     const a = analytic[i];
     const absError = Math.abs(a - numeric);
     const scale = Math.max(Math.abs(a), Math.abs(numeric));

@@ -37,7 +37,7 @@ export interface RunOptions {
   workerPath?: string;
   /** keep this backward() call for drawing instead of the last one */
   captureCall?: number;
-  /** ms for the drawn call's numeric check, per leaf (default 300; the cli waits for all, Infinity) */
+  /** ms for the drawn call's numeric check in the worker (default 300; 0: none, the cli finishes it after the run) */
   numericBudgetMs?: number;
 }
 

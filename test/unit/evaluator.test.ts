@@ -331,6 +331,30 @@ describe("the evaluator of a recorded graph", () => {
     }
   });
 
+  describe("slopes carried through post-dominators: every value a relay gives the full recomputation's numbers", () => {
+    for (const c of cases) {
+      it(c.name, function () {
+        this.timeout(20000);
+        const trace = traceOf(c.build());
+        const graph = Evaluator.fromTrace(trace);
+        // relayDepth 0: every value that post-dominates a leaf carries the slope (as on a long chain)
+        const relayed = graph.slopes(graph.data, 1e-6, 0).finish();
+        const full = graph.slopes(graph.data, 1e-6, Infinity).finish();
+        // the default: a lesson's graph is far shallower than RELAY_DEPTH, so it is the full recomputation, bit for bit
+        const lesson = graph.slopes().finish();
+        assert.ok(relayed.evaluated <= full.evaluated, `${relayed.evaluated} values worked out, ${full.evaluated} by the root`);
+        for (const leaf of graph.leaves()) {
+          const want = full.slopeOf(leaf);
+          const got = relayed.slopeOf(leaf);
+          const ok = close(got.numeric, want.numeric, 1e-6) || Math.abs(got.numeric - want.numeric) <= 1e-6;
+          holds(ok, () => `leaf #${graph.ids[leaf]}: ${got.numeric} relayed, ${want.numeric} by the root`);
+          assert.strictEqual(got.linearized, want.linearized);
+          holds(same(lesson.slopeOf(leaf).numeric, want.numeric), () => `leaf #${graph.ids[leaf]}: ${lesson.slopeOf(leaf).numeric}`);
+        }
+      });
+    }
+  });
+
   describe("a hand-written op", () => {
     const x0 = 0.3;
     const sig = (x: number) => 1 / (1 + Math.exp(-x));

@@ -85,7 +85,9 @@ describe("numeric check per leaf", () => {
     assert.strictEqual(check.results.size, 401);
   });
 
-  it("is on each leaf of `trace --json`, and in the table", () => {
+  it("is on each leaf of `trace --json`, and in the table", function () {
+    // two runs of the cli: more than mocha's 2 s on a busy machine
+    this.timeout(30_000);
     const cli = path.resolve(__dirname, "../../../bin/backprop-stepper.js");
     const neuron = path.resolve(__dirname, "../../../examples/neuron.ts");
     const trace = JSON.parse(
