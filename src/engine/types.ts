@@ -141,7 +141,10 @@ export interface TraceNode {
   module?: string;
   /** a hand-written op (manualGrad): its op is a name, not a formula */
   custom?: true;
-  /** a leaf's d(root)/d(leaf) by central difference on this pass's values (numericCheck.ts) */
+  /**
+   * a leaf's d(root)/d(leaf) by central difference on this pass's values; deep in a long chain, the
+   * product of the central differences along it (numericCheck.ts, evaluator.ts LeafSlopes)
+   */
   numeric?: number;
   /** the numeric check went through a hand-written op, linearised with its own locals */
   linearized?: true;
@@ -180,7 +183,10 @@ export interface Trace {
   steps: TraceStep[];
   /** every group a node is in, and their ancestors, parents before children */
   groups: TraceGroup[];
-  /** leaves whose numeric check was left for the panel to finish (a big graph); absent when all are checked */
+  /**
+   * leaves without a numeric check: left for the panel to finish (a big graph), or past the cli's
+   * budget for it (`trace` says how many it checked); absent when all are checked
+   */
   numericPending?: number;
   /** what happened to the graph's leaves after this backward() (update.ts); absent when nothing moved them */
   update?: UpdateRecord;
