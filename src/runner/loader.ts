@@ -60,9 +60,10 @@ interface ModuleInternals {
 /**
  * makes require() load .ts files and resolve "backprop-stepper" to `engine` (what a script may
  * import); `entry` is the script itself (only it may use top-level await: it is the one module
- * nothing waits on)
+ * nothing waits on). `onEntry` is called when the entry's own code is about to run (after its
+ * transform, the runner's time, not the script's)
  */
-export function installLoader(engine: object, entry: string): Loader {
+export function installLoader(engine: object, entry: string, onEntry?: () => void): Loader {
   const M = Module as unknown as ModuleInternals;
   const files = new Set<string>();
   const maps = new Map<string, { map: SourceMap; shift: number }>();
@@ -103,6 +104,7 @@ export function installLoader(engine: object, entry: string): Loader {
     const { code, map, shift } = strip(source, file, file === entry);
     if (readsMissing(code, source, exported)) checkImports(source, file, exported);
     maps.set(file, { map: new SourceMap(map), shift });
+    if (file === entry) onEntry?.();
     module._compile(
       `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,
       file,

@@ -96,7 +96,6 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const removeTmp = () => fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
   // every process of the run carries it in its environment, detached ones too (processTree.ts)
   const runId = newRunId();
-  const stopAt = Date.now() + opts.timeoutSeconds * 1000;
   const child = fork(workerPath, [], {
     detached: process.platform !== "win32",
     cwd: path.dirname(file),
@@ -242,8 +241,8 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       numericBudgetMs: opts.numericBudgetMs ?? 300,
       // the worker keeps a deadline of its own, after the parent's (and its grace), and stops when its parent goes
       deadlineMs: opts.timeoutSeconds * 1000 + STOP_GRACE_MS + 2000,
-      // the host's time limit, which the watchdog keeps too (for a script busy in a loop)
-      stopAt,
+      // the time limit, which the watchdog keeps too (for a script busy in a loop)
+      timeoutMs: opts.timeoutSeconds * 1000,
     };
     tell(req);
   });

@@ -6,9 +6,10 @@
 // typed arrays and buffers count, not only the javascript heap.
 //
 // past the time limit, a script whose event loop is free answers the host's "stop" itself. one
-// busy in a loop cannot: the thread then asks the main thread through the inspector (its messages
-// are served between two instructions of a running loop) to leave the run's last words in the
-// run's folder (the recorded call too), and stops the process once it has.
+// busy in a loop cannot: once the script itself has run that long (its process's start is the
+// runner's time, not the script's), the thread asks the main thread through the inspector (its
+// messages are served between two instructions of a running loop) to leave the run's last words
+// in the run's folder (the recorded call too), and stops the process once it has.
 import { Worker } from "node:worker_threads";
 import { killMarked, RUN_MARKER } from "./processTree";
 
@@ -27,8 +28,8 @@ export const RunState = {
 
 /** what the worker needs beyond the protocol's RunRequest: sent by runScript.ts */
 export interface WatchdogTimes {
-  /** the time limit, as a Date.now() time: the host asks for the run's last words then */
-  stopAt: number;
+  /** the time limit in ms: the host asks for the run's last words then */
+  timeoutMs: number;
 }
 
 export interface WatchdogOptions extends WatchdogTimes {
@@ -39,6 +40,8 @@ export interface WatchdogOptions extends WatchdogTimes {
   runId: string;
   /** shared with the main thread: a RunState */
   state: Int32Array;
+  /** shared with the main thread: when the script's own code started (Date.now()), 0 before */
+  clock: Float64Array;
   /** the global the main thread's stop hook is under: it returns "kill" once it has left its last words */
   hookKey: string;
 }
@@ -49,7 +52,7 @@ const ANSWER_MS = 250;
 export function startWatchdog(opts: WatchdogOptions): void {
   const code = `
     const { workerData } = require("node:worker_threads");
-    const { parent, deadline, tmpDir, maxRss, mark, state, stopAt, hookKey, marker } = workerData;
+    const { parent, deadline, tmpDir, maxRss, mark, state, clock, timeoutMs, hookKey, marker } = workerData;
     const killMarked = ${killMarked.toString()};
     const killAll = () => {
       if (process.platform === "linux" && marker) { try { killMarked(marker); } catch {} }
@@ -85,7 +88,8 @@ export function startWatchdog(opts: WatchdogOptions): void {
       if (process.memoryUsage.rss() > maxRss) stop(mark);
       const now = Date.now();
       const at = Atomics.load(state, 0);
-      if (at === ${RunState.running} && now > stopAt + ${ANSWER_MS} && !asking && tick % 4 === 0) ask();
+      const started = clock[0];
+      if (at === ${RunState.running} && started > 0 && now > started + timeoutMs + ${ANSWER_MS} && !asking && tick % 4 === 0) ask();
       if (++tick % 4) return;
       let gone = process.ppid !== parent;
       try { process.kill(parent, 0); } catch { gone = true; }
@@ -101,7 +105,8 @@ export function startWatchdog(opts: WatchdogOptions): void {
     maxRss,
     mark: MEMORY_MARK,
     state: opts.state,
-    stopAt: opts.stopAt,
+    clock: opts.clock,
+    timeoutMs: opts.timeoutMs,
     hookKey: opts.hookKey,
     marker: opts.runId ? `${RUN_MARKER}=${opts.runId}` : "",
   };

@@ -25,7 +25,6 @@ import { DRAINING, flush, lastWords, send, stream } from "./outbox";
 import { RUN_MARKER } from "./processTree";
 import { scriptApi } from "./scriptApi";
 import { watchThrows, type ThrowSites } from "./throwSite";
-import { TrainingStep } from "./trainingStep";
 import { RunState, startWatchdog, type WatchdogTimes } from "./watchdog";
 
 /** the numeric check's budget past the time limit: the host waits only so long for the last words */
@@ -35,6 +34,8 @@ const exitProcess: (code: number) => never = process.exit.bind(process);
 
 /** where the run is, shared with the watchdog thread */
 const state = new Int32Array(new SharedArrayBuffer(4));
+/** when the script's own code started (Date.now()), shared with the watchdog thread: 0 before */
+const clock = new Float64Array(new SharedArrayBuffer(8));
 /** the global the watchdog's question calls, under a name of this run's */
 const hookKey = `__backpropStepperStop${randomUUID().replace(/-/g, "")}`;
 
@@ -180,31 +181,21 @@ function interruptedScript(): boolean {
 function run(req: RunRequest & WatchdogTimes): void {
   const started = performance.now();
   const throws = watchThrows();
-  const loader = installLoader(scriptApi(), req.file);
+  const loader = installLoader(scriptApi(), req.file, () => (clock[0] = Date.now()));
 
   // every backward() call is summarised, and streamed to the host as it happens (a run stopped by
   // its limits still has them); one recorded call is kept whole to draw: the one asked for, else
   // the latest. a recorded call holds the numbers of its moment, so a later optimizer step or
   // zeroGrad does not change it. memory: one call's graph, plus a few numbers per call.
   const calls: BackwardSummary[] = [];
-  // what the script tracks per call, and the drawn call's update and decision picture
-  const training = new TrainingStep(calls, req.captureCall, (text) => stream({ type: "console", level: "warn", text }));
   let last: BackwardCall | undefined;
   setBackwardListener((call: BackwardCall) => {
     // call.steps would build every call's step objects: whether it was recorded is enough here
     const recorded = call.gradAfter !== null;
-    const summary: BackwardSummary = {
-      index: call.index,
-      loss: call.root.data,
-      nodeCount: call.order.length,
-      accumulated: call.accumulated,
-      recorded,
-    };
-    const drawn = recorded && (req.captureCall === undefined || call.index === req.captureCall);
-    training.called(call, summary, drawn);
+    const summary = { index: call.index, loss: call.root.data, nodeCount: call.order.length, accumulated: call.accumulated, recorded };
     calls.push(summary);
     stream({ type: "calls", calls: [summary] });
-    if (drawn) last = call;
+    if (recorded && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
   });
 
   // every value the script makes gets its creation line (up to a limit)
@@ -215,7 +206,7 @@ function run(req: RunRequest & WatchdogTimes): void {
     elapsedMs: performance.now() - started,
     ...(located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
     ...(exitCode ? { exitCode } : {}),
-    ...(last ? training.around(last, drawable(last, req, budgetMs)) : {}),
+    ...(last ? drawable(last, req, budgetMs) : {}),
   });
 
   const fail = (thrown: unknown) => {
@@ -318,7 +309,7 @@ function run(req: RunRequest & WatchdogTimes): void {
 process.once("message", (msg: ToWorker) => {
   if (msg.type !== "run") return;
   const req = msg as RunRequest & WatchdogTimes;
-  startWatchdog({ ...req, state, hookKey, runId: process.env[RUN_MARKER] ?? "" });
+  startWatchdog({ ...req, state, clock, hookKey, runId: process.env[RUN_MARKER] ?? "" });
   try {
     run(req);
   } catch (e) {

@@ -14,12 +14,19 @@ const { dir, run } = scriptFolder("runner-hostile-");
 
 const HEADER = 'import { Value } from "backprop-stepper";\nimport { appendFileSync } from "node:fs";\n';
 
+/** true while the process runs: a killed one that its new parent has not reaped yet (a zombie) is gone */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // linux: "pid (comm) S …", the state after the last ")"
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 };
 
@@ -125,7 +132,7 @@ describe("hostile and unlucky scripts", function () {
         assert.ok(first > 0);
         assert.ok(await waitFor(() => !alive(first), 3000), `the detached sleep (pid ${first}) is gone after a good end`);
 
-        const slow = await run("detachedLoops.ts", HEADER + spawnDetached + "while (true) {}\n", { timeoutSeconds: 0.5 });
+        const slow = await run("detachedLoops.ts", HEADER + spawnDetached + "while (true) {}\n", { timeoutSeconds: 1.5 });
         assert.strictEqual(failure(slow.outcome).kind, "timeout");
         const second = pidsIn(pids)[1];
         assert.ok(second > 0);
@@ -164,7 +171,7 @@ describe("hostile and unlucky scripts", function () {
       HEADER +
       record(pids, "process.pid") +
       'const a = new Value(3, "a");\na.mul(a).backward();\nconsole.log("looping");\nwhile (true) {}\n';
-    const { outcome, out } = await run("busyAfter.ts", body, { timeoutSeconds: 0.5 });
+    const { outcome, out } = await run("busyAfter.ts", body, { timeoutSeconds: 1.5 });
     const e = failure(outcome);
     assert.strictEqual(e.kind, "timeout");
     assert.match(e.message, /did not finish in time/);
@@ -174,7 +181,7 @@ describe("hostile and unlucky scripts", function () {
     const [worker] = pidsIn(pids);
     assert.ok(await waitFor(() => !alive(worker), 3000), "the worker is gone");
 
-    const printed = await cli(["trace", path.join(dir, "busyAfter.ts"), "--timeout", "0.5"]);
+    const printed = await cli(["trace", path.join(dir, "busyAfter.ts"), "--timeout", "1.5"]);
     assert.strictEqual(printed.code, 1);
     assert.match(printed.stdout, /backward call 0: root #\d+, 2 values/);
     assert.match(printed.stderr, /did not finish in time[^]*1 backward\(\) call ran before the script stopped/);
