@@ -25,6 +25,7 @@ import { DRAINING, flush, lastWords, send, stream } from "./outbox";
 import { RUN_MARKER } from "./processTree";
 import { scriptApi } from "./scriptApi";
 import { watchThrows, type ThrowSites } from "./throwSite";
+import { TrainingStep } from "./trainingStep";
 import { RunState, startWatchdog, type WatchdogTimes } from "./watchdog";
 
 /** the numeric check's budget past the time limit: the host waits only so long for the last words */
@@ -188,14 +189,24 @@ function run(req: RunRequest & WatchdogTimes): void {
   // the latest. a recorded call holds the numbers of its moment, so a later optimizer step or
   // zeroGrad does not change it. memory: one call's graph, plus a few numbers per call.
   const calls: BackwardSummary[] = [];
+  // what the script tracks per call, and the drawn call's update and decision picture
+  const training = new TrainingStep(calls, req.captureCall, (text) => stream({ type: "console", level: "warn", text }));
   let last: BackwardCall | undefined;
   setBackwardListener((call: BackwardCall) => {
     // call.steps would build every call's step objects: whether it was recorded is enough here
     const recorded = call.gradAfter !== null;
-    const summary = { index: call.index, loss: call.root.data, nodeCount: call.order.length, accumulated: call.accumulated, recorded };
+    const summary: BackwardSummary = {
+      index: call.index,
+      loss: call.root.data,
+      nodeCount: call.order.length,
+      accumulated: call.accumulated,
+      recorded,
+    };
+    const drawn = recorded && (req.captureCall === undefined || call.index === req.captureCall);
+    training.called(call, summary, drawn);
     calls.push(summary);
     stream({ type: "calls", calls: [summary] });
-    if (recorded && (req.captureCall === undefined || call.index === req.captureCall)) last = call;
+    if (drawn) last = call;
   });
 
   // every value the script makes gets its creation line (up to a limit)
@@ -206,7 +217,7 @@ function run(req: RunRequest & WatchdogTimes): void {
     elapsedMs: performance.now() - started,
     ...(located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
     ...(exitCode ? { exitCode } : {}),
-    ...(last ? drawable(last, req, budgetMs) : {}),
+    ...(last ? training.around(last, drawable(last, req, budgetMs)) : {}),
   });
 
   const fail = (thrown: unknown) => {
