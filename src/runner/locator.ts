@@ -54,7 +54,12 @@ export function makeLocator(userFiles: ReadonlySet<string>, entry: string): Loca
       const name = site.getFileName();
       if (!name || !userFiles.has(name)) continue;
       const map = mapOf(name);
-      if (!map) return undefined;
+      if (!map) {
+        // a .js file of the user's runs as written: its own line and column
+        const loc: SourceLoc = { line: site.getLineNumber()!, column: site.getColumnNumber()! };
+        if (name !== entry) loc.file = name;
+        return loc;
+      }
       const entryAt = map.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1) as {
         originalSource?: string;
         originalLine?: number;

@@ -247,6 +247,16 @@ describe("hostile and unlucky scripts", function () {
     const s = failure(str.outcome);
     assert.strictEqual(s.message, "Uncaught a string from js");
     assert.deepStrictEqual(s.pos, { file: path.join(dir, "lib/plain.js"), line: 12, column: 3 });
+
+    // and a value made in a .js file is located there, as one made in a .ts file is
+    fs.writeFileSync(path.join(dir, "lib/double.js"), "exports.double = function (v) {\n  return v.mul(2);\n};\n");
+    const made = await run(
+      "usesDouble.ts",
+      'import { Value } from "backprop-stepper";\nimport { double } from "./lib/double.js";\nconst d = double(new Value(1, "a"));\nd.backward();\n',
+    );
+    assert.ok(made.outcome.ok, JSON.stringify(made.outcome));
+    const d = made.outcome.result.trace!.nodes.find((n) => n.label === "d");
+    assert.deepStrictEqual(d?.loc, { line: 2, column: 12, file: path.join(dir, "lib/double.js") });
   });
 
   it("control characters in an error reach the terminal escaped", async () => {
