@@ -96,6 +96,19 @@ describe("trace on a training loop, through the cli", function () {
     assert.match(lines[m + 3], /^\s*1\s+\S+\s+0\.75$/);
   });
 
+  it("examples/xor.ts: 60 calls each with its accuracy, the last call's sgd update, and the picture of its model", async () => {
+    const { stdout } = await cli(["trace", path.resolve(__dirname, "../../../examples/xor.ts"), "--json"]);
+    const t = JSON.parse(stdout) as Json & { decision: { grid: { nx: number; ny: number; values: number[] }; points: unknown[] } };
+    assert.strictEqual(t.calls.length, 60);
+    for (const c of t.calls) assert.ok([0, 25, 50, 75, 100].includes(c.metrics.accuracy), `call ${c.index}: ${c.metrics.accuracy}`);
+    assert.strictEqual(t.calls[59].metrics.accuracy, 100);
+    const u = t.update;
+    assert.deepStrictEqual([u.rule, u.lr, u.momentum, u.params.length], ["sgd", 0.2, 0.9, 17]);
+    for (const p of u.params) assert.ok(Math.abs(p.after - (p.before - 0.2 * p.velocity!)) < 1e-15);
+    assert.strictEqual(t.decision.grid.values.length, t.decision.grid.nx * t.decision.grid.ny);
+    assert.strictEqual(t.decision.points.length, 4);
+  });
+
   it("run prints only the script's own output", async () => {
     const { stdout } = await cli(["run", file]);
     assert.strictEqual(stdout.trim().split("\n").length, 2);
