@@ -56,6 +56,10 @@ export function graphStyles(c: GraphColors): cytoscape.StylesheetJson {
     { selector: "node.value.processed", style: { "border-color": c.muted } },
     // the forward pass: a value not computed yet is faint; the inputs of the value computed now are marked
     { selector: "node.value.pending", style: { color: c.muted, "background-opacity": 0.4, "border-opacity": 0.5 } },
+    // the update: a parameter that rose or fell, the largest changes with a thick border
+    { selector: "node.value.rose", style: { "border-color": c.changed, "border-width": w(2), "border-style": "solid" } },
+    { selector: "node.value.fell", style: { "border-color": c.accent, "border-width": w(2), "border-style": "solid" } },
+    { selector: "node.value.moved-most", style: { "border-width": w(4) } },
     { selector: "node.value.input", style: { "border-color": c.accent, "border-width": w(2), "border-style": "dashed" } },
     { selector: "node.value.updated", style: { "border-color": c.changed, "border-width": w(2.5), "border-style": "solid" } },
     { selector: "node.value.current", style: { "border-color": c.accent, "border-width": w(3), "border-style": "solid" } },

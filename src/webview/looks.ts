@@ -1,8 +1,10 @@
 // what each thing drawn on the graph says and how it is marked, at a moment of the training step:
 // backward (each grad at the step, the node being run, the inputs it updates, the local derivatives
-// on its edges) or forward (the values computed so far, the one computed now, the numbers flowing
-// into it). pure: the graph view asks and draws the answer.
+// on its edges), forward (the values computed so far, the one computed now, the numbers flowing
+// into it) or the update (each parameter's data before and after the step). pure: the graph view
+// asks and draws the answer.
 import type { TraceNode } from "../engine/trace";
+import type { UpdateRecord } from "../engine/types";
 import type { Box } from "./groupTree";
 import { fmt } from "./format";
 import type { BoxSpan, RunFacts } from "./runFacts";
@@ -110,6 +112,36 @@ export function forwardLook(f: RunFacts, fstep: number): Look {
         classes: [currentId !== undefined && holds(currentId) ? "current" : "", spanState(f.forwardSpans.get(b.key), fstep)],
         out,
       };
+    },
+  };
+}
+
+/** the update after this backward(): each parameter's data before → after, marked by the size and sign of its change */
+export function updateLook(f: RunFacts, update: UpdateRecord): Look {
+  const moved = new Map(update.params.map((p) => [p.id, p]));
+  const biggest = Math.max(0, ...update.params.map((p) => Math.abs(p.after - p.before)));
+  return {
+    value(n) {
+      const p = moved.get(n.id);
+      if (!p)
+        return {
+          classes: [update.params.length ? "processed" : "", Number.isFinite(n.data) ? "" : "nonfinite"],
+          data: `data ${fmt(n.data)}`,
+          grad: gradText(n.grad),
+        };
+      const change = p.after - p.before;
+      // the largest changes stand out: a thick border for the top third of |change|
+      const big = biggest > 0 && Math.abs(change) >= biggest / 3;
+      return {
+        classes: [change > 0 ? "rose" : change < 0 ? "fell" : "", big ? "moved-most" : "", Number.isFinite(p.after) ? "" : "nonfinite"],
+        data: `data ${fmt(p.before)} → ${fmt(p.after)}`,
+        grad: gradText(p.grad),
+      };
+    },
+    op: () => ({ current: false, edge: () => "" }),
+    box(b, holds) {
+      const inside = update.params.filter((p) => holds(p.id));
+      return { classes: [inside.length ? "updated" : ""], out: inside.length ? `${inside.length} moved` : "none moved" };
     },
   };
 }

@@ -15,8 +15,18 @@ type Where = Pick<Shown, "phase" | "step" | "fstep">;
 /** the value the pass is at: backward, the step's node (the root before the first step); forward, the value computed last (the first to compute, before any) */
 export function focusOf(f: RunFacts, s: Where): number {
   if (s.phase === "forward") return f.forwardOrder[Math.max(0, s.fstep - 1)] ?? f.trace.root;
-  if (s.phase === "update") return f.trace.root;
+  if (s.phase === "update") return movedMost(f) ?? f.trace.root;
   return f.focus(s.step);
+}
+
+/** the parameter the update moved most, if it moved any */
+export function movedMost(f: RunFacts): number | undefined {
+  let best: { id: number; by: number } | undefined;
+  for (const p of f.trace.update?.params ?? []) {
+    const by = Math.abs(p.after - p.before);
+    if (!best || by > best.by) best = { id: p.id, by };
+  }
+  return best?.id;
 }
 
 /** the values the pass touches now: backward, the children the step updates; forward, the inputs of the value computed */

@@ -10,10 +10,12 @@ import { ContextMenu } from "./contextMenu";
 import { drawnOf } from "./drawn";
 import { GraphView, type Marks } from "./graphView";
 import { lossChart } from "./lossChart";
+import { decisionView } from "./decisionView";
 import { menuItems, type MenuItem } from "./menuItems";
 import { notices, type Notice } from "./notices";
 import { focusOf, touchedOf, viewKey, viewOf } from "./openBoxes";
-import { backwardLook, forwardLook } from "./looks";
+import { backwardLook, forwardLook, updateLook } from "./looks";
+import { renderUpdate } from "./updateDetails";
 import type { RunFacts } from "./runFacts";
 import { buildScene } from "./scene";
 import { shownOf, type Cue, type PageState, type Shown, type Viewport } from "./state";
@@ -117,14 +119,21 @@ export class PageView {
     const marks: Marks = { breakpoints: new Set(s.breakpoints.map((b) => b.id)), whatIf: d.changed };
     const key = `${viewKey(shown)}|${shown.orient}`;
     const newRun = this.drawnRun !== shown.run;
-    const look = shown.phase === "forward" ? forwardLook(f, shown.fstep) : backwardLook(f, st);
+    const look =
+      shown.phase === "forward"
+        ? forwardLook(f, shown.fstep)
+        : shown.phase === "update" && f.trace.update
+          ? updateLook(f, f.trace.update)
+          : backwardLook(f, st);
     if (key !== this.drawnKey || f !== this.drawnFacts) {
       const scene = buildScene(f.trace, f.tree, f.widest, (id) => f.nodes.get(id)!.children.length > 0, view, shown.orient);
       this.graph.draw(f.trace, f.tree, scene, look, marks);
       this.drawnKey = key;
       this.drawnFacts = f;
       performance.mark("bps:drawn");
-    } else this.graph.update(look, f.tree, marks);
+    }
+    // what stayed drawn takes the moment's labels too (a draw labels only what it makes)
+    this.graph.update(look, f.tree, marks);
     const focus = focusOf(f, shown);
     const path = f.holding(focus);
     this.graph.markPath(path);
@@ -164,6 +173,7 @@ export class PageView {
   private drawDetails(s: PageState, shown: Shown, f: RunFacts): void {
     const pane = this.parts.details;
     if (shown.phase === "forward") renderForward(pane, f, shown.fstep);
+    else if (shown.phase === "update") renderUpdate(pane, f, shown.run.calls, (id) => this.events.dispatch({ type: "find", id }));
     else renderDetails(pane, f, f.at(shown.step));
     if (shown.stop) pane.prepend(el("p", { class: "stopped", id: "stopped" }, describeStop(shown.stop)));
     if (s.breakpoints.length === 0) return;
@@ -225,6 +235,7 @@ export class PageView {
     if (!run) return;
     const calls: BackwardSummary[] = run.calls;
     if (calls.length > 1) chart.append(lossChart(calls, drawnIndex, (index) => this.events.pickCall(index)));
+    if (run.decision) chart.append(decisionView(run.decision, drawnIndex));
     if (run.locatedLimit)
       chart.append(
         el(
@@ -252,7 +263,8 @@ export class PageView {
           ? "Update"
           : `Step ${p} of ${total}`;
     for (const [phase, tab] of Object.entries(bar.phases)) {
-      tab.disabled = !shown || (phase === "update" && !hasUpdate(f?.trace));
+      tab.disabled = !shown || (phase === "update" && !f?.trace.update);
+      if (phase === "update") tab.title = f?.trace.update ? UPDATE_TITLE : "Nothing changed the parameters after this backward()";
       tab.setAttribute("aria-selected", String(shown?.phase === phase));
     }
     b.reset.disabled = b.back.disabled = !shown || p === 0 || shown.phase === "update";
@@ -301,7 +313,4 @@ function breakpointText(bp: Breakpoint): string {
   }
 }
 
-/** whether the call's update (what happened to its parameters after backward()) was recorded */
-function hasUpdate(trace: object | undefined): boolean {
-  return trace !== undefined && "update" in trace && trace.update !== undefined;
-}
+const UPDATE_TITLE = "What the optimizer (or the script) did to the parameters after this backward()";

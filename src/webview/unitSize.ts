@@ -23,6 +23,8 @@ export function widestLines(trace: Trace): (id: number) => number {
   const byId = new Map(trace.nodes.map((n) => [n.id, n]));
   const updates = new Map<number, TraceUpdate[]>();
   for (const s of trace.steps) for (const u of s.updates) (updates.get(u.child) ?? updates.set(u.child, []).get(u.child)!).push(u);
+  // the update shows a parameter's data before → after
+  const moved = new Map((trace.update?.params ?? []).map((p) => [p.id, `data ${fmt(p.before)} → ${fmt(p.after)}`.length]));
   const known = new Map<number, number>();
   return (id) => {
     const had = known.get(id);
@@ -30,6 +32,7 @@ export function widestLines(trace: Trace): (id: number) => number {
     const n = byId.get(id)!;
     let w = Math.max(shortName(nameOf(n)).length, `data ${fmt(n.data)}`.length, gradText(n.grad).length);
     if (n.gradBefore !== null) w = Math.max(w, gradText(n.gradBefore).length);
+    w = Math.max(w, moved.get(id) ?? 0);
     for (const u of updates.get(id) ?? []) w = Math.max(w, gradText(u.before, u.after).length);
     known.set(id, w);
     return w;

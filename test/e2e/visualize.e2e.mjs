@@ -87,6 +87,33 @@ describe("end to end in a real VS Code", function () {
       join(workspace, "html-label.ts"),
       `import { Value } from "backprop-stepper";\nconst a = new Value(2, ${JSON.stringify(HTML_LABEL)});\na.mul(3).backward();\n`,
     );
+    // the training step's lessons: iris with its accuracy per epoch (Adam), two moons with the decision picture
+    writeFileSync(
+      join(workspace, "iris-accuracy.ts"),
+      readFileSync(join(REPO, "examples", "iris.ts"), "utf8")
+        .replace("  console.log(`epoch", '  track("accuracy", accuracy);\n  console.log(`epoch')
+        .replace("import { Adam,", "import { track, Adam,"),
+    );
+    writeFileSync(
+      join(workspace, "moons-decision.ts"),
+      [
+        'import { MLP, SGD, hingeLoss, showDecision, track, twoMoons } from "backprop-stepper";',
+        "const data = twoMoons(40, 0.1, 3);",
+        "const y = data.y.map((c) => 2 * c - 1);",
+        "const model = new MLP(2, [8, 8, 1], { seed: 1 });",
+        "const opt = new SGD(model.parameters(), { lr: 0.05 });",
+        "for (let epoch = 0; epoch < 20; epoch++) {",
+        "  const scores = data.X.map((x) => model.forward(x)[0]);",
+        "  const loss = hingeLoss(scores, y);",
+        "  model.zeroGrad();",
+        "  loss.backward();",
+        "  opt.step();",
+        '  track("accuracy", scores.filter((s, i) => s.data > 0 === y[i] > 0).length / y.length);',
+        "  showDecision(model, { X: data.X, y });",
+        "}",
+        "",
+      ].join("\n"),
+    );
     server = await startCodeServer({ workspace });
     browser = await launchChromium();
     // vs code's default layout: a 1600x1000 window, the explorer open, the panel beside the editor
@@ -308,6 +335,71 @@ describe("end to end in a real VS Code", function () {
     assert.ok(shares.hcLight > 0.5, `light high contrast: mostly bright (${say})`);
     // back in the dark theme the nodes are dark again, not the light theme's white boxes
     assert.ok(Math.abs(shares.darkAgain - shares.dark) < 0.03, `dark again as before (${say})`);
+  });
+
+  it("Forward · Backward · Update: the forward pass of neuron.ts value by value, and xor.ts's update", async () => {
+    await openFile(page, "neuron.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    let panel = await webviewFrame(page, "#phase-forward");
+    await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Step 0 of 5", undefined, { timeout: 30_000 });
+    await panel.click("#phase-forward");
+    await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Forward 0 of 5");
+    for (let i = 0; i < 4; i++) await panel.click("#step");
+    await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Forward 4 of 5");
+    // n's formula, with names and with numbers
+    assert.match(await panel.textContent("#formula"), /^n = .*b = .*6\.8814 = 0\.8814$/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "forward-neuron.png") });
+    await panel.click("#step");
+    assert.match(await panel.textContent("#formula"), /^o = tanh\(n\) = tanh\(0\.8814\) = 0\.7071$/);
+    // the backward pass is where it was
+    await panel.click("#phase-backward");
+    await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Step 0 of 5");
+
+    await openFile(page, "xor.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    panel = await webviewFrame(page, "#phase-update:not([disabled])", 60_000);
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "xor.ts");
+    await panel.click("#phase-update");
+    await panel.waitForSelector("#update-table");
+    assert.match(await panel.textContent("#update-rule"), /SGD with momentum: v ← 0\.9·v \+ grad, then p ← p − 0\.2·v/);
+    const rows = await panel.$$eval("#update-table tbody tr", (trs) => trs.length);
+    assert.ok(rows >= 12, `the parameters that moved, largest first (${rows} rows)`);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "update-xor.png") });
+    await panel.click("#phase-backward");
+  });
+
+  it("an iris script's accuracy per epoch beside the loss, and the two moons' decision picture per call", async () => {
+    await openFile(page, "iris-accuracy.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    let panel = await webviewFrame(page, "svg.loss");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "iris-accuracy.ts", undefined, {
+      timeout: 60_000,
+    });
+    await panel.waitForSelector('#chart h3.metric[data-metric="accuracy"]');
+    assert.strictEqual(await panel.$$eval("#chart svg.loss", (s) => s.length), 2, "the loss and the accuracy, each its own chart");
+    await panel.evaluate(() => document.querySelector("#chart h3.metric")?.scrollIntoView());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(RESULTS, "iris-accuracy.png") });
+
+    await openFile(page, "moons-decision.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    panel = await webviewFrame(page, "#decision");
+    await panel.waitForFunction(() => document.querySelector("#decision h3")?.textContent?.endsWith("call 20"), undefined, {
+      timeout: 60_000,
+    });
+    assert.strictEqual(await panel.$$eval("#decision circle.point", (c) => c.length), 40, "the 40 data points");
+    await panel.evaluate(() => document.querySelector("#decision")?.scrollIntoView());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(RESULTS, "moons-decision.png") });
+    // the first call's picture: the script runs again and keeps that call
+    const chart = panel.locator("#chart svg.loss").first();
+    const box = await chart.boundingBox();
+    await chart.click({ position: { x: 2, y: box.height / 2 } });
+    await panel.waitForFunction(() => document.querySelector("#decision h3")?.textContent?.endsWith("call 1"), undefined, {
+      timeout: 30_000,
+    });
   });
 
   it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {
