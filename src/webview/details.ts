@@ -144,6 +144,20 @@ export function formula(n: TraceNode, inputs: readonly string[]): string {
   return `${n.op}(${inputs.join(", ")})`;
 }
 
+/**
+ * a sum's terms as the lesson writes them: an input that is itself a sum named by its terms
+ * ("x1*w1 + x2*w2") is written out, so n = x1*w1 + x2*w2 + b, not (x1*w1 + x2*w2) + b
+ */
+export function sumTerms(n: TraceNode, nodes: ReadonlyMap<number, TraceNode>, most = 6): TraceNode[] | undefined {
+  let terms: TraceNode[] = n.children.map((c) => nodes.get(c)!);
+  for (;;) {
+    const i = terms.findIndex((k) => k.op === "+" && k.children.length === 2 && nameOf(k).includes(" + "));
+    if (i < 0) return terms.length > 2 ? terms : undefined;
+    if (terms.length + 1 > most) return undefined; // a long sum: its direct inputs read better
+    terms = [...terms.slice(0, i), ...terms[i].children.map((c) => nodes.get(c)!), ...terms.slice(i + 1)];
+  }
+}
+
 /** the forward pass after `fstep` values: the one computed last, its formula with names and with numbers */
 export function renderForward(pane: HTMLElement, facts: RunFacts, fstep: number): void {
   const nodes = facts.nodes;
@@ -161,15 +175,21 @@ export function renderForward(pane: HTMLElement, facts: RunFacts, fstep: number)
     return;
   }
   const n = nodes.get(facts.forwardOrder[fstep - 1])!;
+  const terms = n.op === "+" ? sumTerms(n, nodes) : undefined; // undefined: not a sum written out
   const kids = n.children.map((c) => nodes.get(c)!);
-  const byName = formula(
-    n,
-    kids.map((k) => wrap(nameOf(k))),
-  );
-  const byNumber = formula(
-    n,
-    kids.map((k) => (k.data < 0 ? `(${fmt(k.data)})` : fmt(k.data))),
-  );
+  const byName = terms
+    ? terms.map((t) => (/^[\w#.*]+$/.test(nameOf(t)) ? nameOf(t) : `(${nameOf(t)})`)).join(" + ")
+    : formula(
+        n,
+        kids.map((k) => wrap(nameOf(k))),
+      );
+  const byNumber = terms
+    ? terms.map((t, i) => (t.data < 0 && i > 0 ? `(${fmt(t.data)})` : fmt(t.data))).join(" + ")
+    : formula(
+        n,
+        // a negative number in parentheses where an operator stands before it: 2 · (-3), (-2)**2, tanh(-2)
+        kids.map((k) => (k.data < 0 && (INFIX[n.op] !== undefined || n.op.startsWith("**")) ? `(${fmt(k.data)})` : fmt(k.data))),
+      );
   const path = describePath(facts.tree, n.id);
   const done = fstep === total;
   pane.replaceChildren(

@@ -346,12 +346,15 @@ describe("end to end in a real VS Code", function () {
     await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Forward 0 of 5");
     for (let i = 0; i < 4; i++) await panel.click("#step");
     await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Forward 4 of 5");
-    // n's formula, with names and with numbers
-    assert.match(await panel.textContent("#formula"), /^n = .*b = .*6\.8814 = 0\.8814$/);
+    // n's formula, with names and with numbers, the sum written out (x1 is 3 after the re-run on save, 2 if run alone)
+    assert.match(
+      await panel.textContent("#formula"),
+      /^n = x1\*w1 \+ x2\*w2 \+ b = (-9 \+ 0 \+ 6\.8814 = -2\.1186|-6 \+ 0 \+ 6\.8814 = 0\.8814)$/,
+    );
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "forward-neuron.png") });
     await panel.click("#step");
-    assert.match(await panel.textContent("#formula"), /^o = tanh\(n\) = tanh\(0\.8814\) = 0\.7071$/);
+    assert.match(await panel.textContent("#formula"), /^o = tanh\(n\) = (tanh\(-2\.1186\) = -0\.9715|tanh\(0\.8814\) = 0\.7071)$/);
     // the backward pass is where it was
     await panel.click("#phase-backward");
     await panel.waitForFunction(() => document.querySelector("#position")?.textContent === "Step 0 of 5");
@@ -409,8 +412,11 @@ describe("end to end in a real VS Code", function () {
     await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 60"));
     assert.match(await panel.textContent("#chart h3"), /Loss per backward\(\) call \(60\)/);
     // the left end of the curve is the first call
-    const box = await panel.locator("svg.loss").boundingBox();
-    await panel.locator("svg.loss").click({ position: { x: 2, y: box.height / 2 } });
+    const box = await panel.locator("svg.loss").first().boundingBox();
+    await panel
+      .locator("svg.loss")
+      .first()
+      .click({ position: { x: 2, y: box.height / 2 } });
     await panel.waitForFunction(() => document.querySelector("#chart")?.textContent?.includes("stepping call 1."), undefined, {
       timeout: 30_000,
     });

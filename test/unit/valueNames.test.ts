@@ -2,6 +2,7 @@
 // the variable names the loader gives) still win. on traces the real engine makes.
 import * as assert from "node:assert";
 import { Value } from "../../src/engine";
+import { sumTerms } from "../../src/webview/details";
 import { nameExpressions, nameOf } from "../../src/webview/names";
 import { traceOf } from "./traceOf";
 
@@ -50,5 +51,30 @@ describe("names of values computed inside an expression", () => {
     const e = v(1, "a").mul(v(2, "b"));
     e.label = "e";
     assert.deepStrictEqual(namesOf(e.add(v(1, "c"))), ["e", "e + c"]);
+  });
+
+  it("the forward pass writes the neuron's sum out as its terms: n = x1*w1 + x2*w2 + b", () => {
+    const n = v(2, "x1")
+      .mul(v(-3, "w1"))
+      .add(v(0, "x2").mul(v(1, "w2")))
+      .add(v(6.8813735870195432, "b"));
+    const t = traceOf(n);
+    nameExpressions(t);
+    const nodes = new Map(t.nodes.map((x) => [x.id, x]));
+    const terms = sumTerms(nodes.get(t.root)!, nodes)!;
+    assert.deepStrictEqual(terms.map(nameOf), ["x1*w1", "x2*w2", "b"]);
+    assert.deepStrictEqual(
+      terms.map((x) => x.data),
+      [-6, 0, 6.8813735870195432],
+    );
+  });
+
+  it("a long sum is not written out: its two inputs read better than fifty terms", () => {
+    let s = v(0, "t0");
+    for (let i = 1; i < 50; i++) s = s.add(v(i, `t${i}`));
+    const t = traceOf(s);
+    nameExpressions(t);
+    const nodes = new Map(t.nodes.map((x) => [x.id, x]));
+    assert.strictEqual(sumTerms(nodes.get(t.root)!, nodes), undefined);
   });
 });
