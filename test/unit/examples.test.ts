@@ -4,6 +4,9 @@ import * as assert from "node:assert";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Trace as EngineTrace } from "../../src/engine/trace";
+import { formula } from "../../src/webview/details";
+import { factsOf } from "../../src/webview/runFacts";
 
 const REPO = path.resolve(__dirname, "../../..");
 const CLI = path.join(REPO, "bin/backprop-stepper.js");
@@ -293,4 +296,54 @@ describe("examples through the cli", function () {
       c.check(run);
     });
   }
+
+  for (const c of CHECKS.filter((c) => c.mode === "trace"))
+    it(`${c.file}: the forward phase computes each value after its inputs, and its formula's numbers give its data`, async () => {
+      const run = await runs.get(c.file)!;
+      if (run instanceof Error) throw run;
+      const trace = run.trace! as unknown as EngineTrace;
+      const f = factsOf(trace);
+      assert.strictEqual(f.forwardOrder.length, trace.nodes.filter((n) => n.children.length > 0).length);
+      const done = new Set(trace.nodes.filter((n) => n.children.length === 0).map((n) => n.id));
+      let checked = 0;
+      for (const id of f.forwardOrder) {
+        const n = f.nodes.get(id)!;
+        const ins = n.children.map((k) => f.nodes.get(k)!.data);
+        for (const k of n.children) assert.ok(done.has(k), `value ${id}'s input ${k} is computed before it`);
+        done.add(id);
+        // the formula as drawn, with numbers, worked out here on its own
+        const text = formula(n, ins.map(String));
+        const worked = evaluate(text, n.op, ins);
+        if (worked === undefined) continue;
+        close(worked, n.data, `${n.op} #${id}: ${text}`);
+        checked++;
+      }
+      assert.ok(checked > 0, "some formula was worked out");
+    });
 });
+
+/** a formula's value from its numbers, for the ops the lesson writes (undefined for others) */
+function evaluate(text: string, op: string, ins: number[]): number | undefined {
+  const [a, b] = ins;
+  const infix: Record<string, [string, (x: number, y: number) => number]> = {
+    "+": ["+", (x, y) => x + y],
+    "-": ["−", (x, y) => x - y],
+    "*": ["·", (x, y) => x * y],
+    "/": ["/", (x, y) => x / y],
+  };
+  if (infix[op] && ins.length === 2) {
+    assert.strictEqual(text, `${a} ${infix[op][0]} ${b}`);
+    return infix[op][1](a, b);
+  }
+  const unary: Record<string, (x: number) => number> = { tanh: Math.tanh, exp: Math.exp, relu: (x) => Math.max(0, x), log: Math.log };
+  if (unary[op] && ins.length === 1) {
+    assert.strictEqual(text, `${op}(${a})`);
+    return unary[op](a);
+  }
+  const pow = /^\*\*(-?[\d.]+)$/.exec(op);
+  if (pow && ins.length === 1) {
+    assert.strictEqual(text, `${a}${op}`);
+    return a ** Number(pow[1]);
+  }
+  return undefined;
+}
