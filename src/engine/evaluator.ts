@@ -32,6 +32,11 @@ export interface HandWritten {
   readonly locals: readonly number[];
   /** its forward formula of the children's values; null when none was given (always, in a trace) */
   readonly forward: ((xs: readonly number[]) => number) | null;
+  /**
+   * in a trace, for the numeric check: d(out)/d(child j) by central difference of the op's own
+   * forward formula (TraceNode.numericLocals); the op is linearised with these instead of its locals
+   */
+  readonly numeric?: readonly number[];
 }
 
 /** set when a hand-written op without a forward formula had to be linearised */
@@ -88,8 +93,12 @@ export class Evaluator {
     readonly handWritten: readonly (HandWritten | null)[],
   ) {}
 
-  /** a recorded pass: `trace.nodes` in topological order, as buildTrace makes them */
-  static fromTrace(trace: Trace): Evaluator {
+  /**
+   * a recorded pass: `trace.nodes` in topological order, as buildTrace makes them. numeric: a
+   * hand-written op that was given a forward formula goes forward with the slopes of that formula
+   * (the numeric check's), not with its own locals (what-if's, which says it is approximate)
+   */
+  static fromTrace(trace: Trace, numeric = false): Evaluator {
     const nodes = trace.nodes;
     const n = nodes.length;
     const at = positionsOf(nodes);
@@ -106,7 +115,11 @@ export class Evaluator {
       const code = codeOf(node);
       g.codes[i] = code;
       if (code === POW) g.exponents[i] = Number(node.op.slice(2));
-      else if (code === CUSTOM) g.handWritten[i] = { locals: node.locals, forward: null };
+      else if (code === CUSTOM)
+        g.handWritten[i] =
+          numeric && node.numericLocals !== undefined
+            ? { locals: node.locals, forward: null, numeric: node.numericLocals }
+            : { locals: node.locals, forward: null };
     }
     g.kidStart[n] = e;
     return new Evaluator(g.ids, g.codes, g.exponents, g.kidStart, g.kids, g.data, g.handWritten);
@@ -260,12 +273,14 @@ export class Evaluator {
       for (let p = s; p < e; p++) xs.push(vals[kids[p]]);
       return op.forward(xs);
     }
-    // out ≈ data + Σ local_j·Δx_j, the changes taken from the recorded data
+    // out ≈ data + Σ local_j·Δx_j, the changes taken from the recorded data; with the slopes of
+    // the op's own forward formula when the trace has them, else with its own locals (and said so)
     let y = this.data[i];
+    const slopes = op.numeric ?? op.locals;
     for (let p = s; p < e; p++) {
       const dx = vals[kids[p]] - this.data[kids[p]];
-      if (dx !== 0) seen.linearized = true;
-      y += op.locals[p - s] * dx;
+      if (dx !== 0 && op.numeric === undefined) seen.linearized = true;
+      y += slopes[p - s] * dx;
     }
     return y;
   }

@@ -2,15 +2,20 @@
 // in, so the panel can fold a big graph into what the script means: a model's call on one sample,
 // its layers and neurons, a loss and its terms, a sum; and, apart from the calls, each module's own
 // parameters. groups nest (a neuron's call inside its layer's call inside the model's call).
+// a tensor op (tensor/) is a group too, of the scalar values it makes, with a record of the op.
+
+import type { TensorRecord } from "./tensor/record";
 
 /** what made a group: a module (its parameters, or one call of it), a helper, or the script's own withGroup */
-export type GroupKind = "model" | "layer" | "neuron" | "loss" | "term" | "sum" | "mean" | "group";
+export type GroupKind = "model" | "layer" | "neuron" | "loss" | "term" | "sum" | "mean" | "group" | "tensor";
 
 let nextGroupId = 1;
 
 export class Group {
   /** increasing, never reused in a process */
   readonly id: number;
+  /** a tensor op's group (kind "tensor"): the op, its inputs and its output tensor; null for others */
+  tensor: TensorRecord | null = null;
 
   constructor(
     readonly kind: GroupKind,

@@ -19,6 +19,12 @@ export { showDecision } from "./decision";
 export type { DecisionModel, DecisionData } from "./decision";
 export type { UpdateRecord, ParamUpdate, UpdateRule, Decision, DecisionGrid, DecisionPoint } from "./types";
 export { Random, rng, DEFAULT_SEED } from "./random";
+export { Tensor, tensor } from "./tensor/tensor";
+export { Linear } from "./tensor/linear";
+export type { LinearOptions } from "./tensor/linear";
+export type { TensorData, NestedNumbers } from "./tensor/tensor";
+export type { ManualForward, ManualBackward } from "./tensor/manual";
+export type { TraceTensor, TraceTensorInput } from "./types";
 
 export { Module } from "./nn/module";
 export { Neuron } from "./nn/neuron";

@@ -11,9 +11,12 @@
 // root, from the leaf to the root. the same derivative up to terms of order h², from forward
 // formulas only, in time linear in the chain's length where the full recomputation is quadratic.
 //
-// a hand-written op (manualGrad) has no formula in the trace: it is linearised with the locals it
-// was given (out ≈ data + Σ local_i·Δx_i), so the check agrees through it by construction; such
-// leaves are marked linearized.
+// a hand-written op (manualGrad, Tensor.manual) has no formula in the trace. given its forward
+// formula, the trace carries that formula's own slopes, worked out by running it again around the
+// pass's values (TraceNode.numericLocals): the check goes through the op with those, so a wrong
+// hand-written local shows. without one it is linearised with the locals it was given
+// (out ≈ data + Σ local_i·Δx_i), so the check agrees through it by construction; such leaves are
+// marked linearized.
 
 import { Evaluator, RELAY_DEPTH, type LeafSlopes } from "./evaluator";
 import type { Trace } from "./trace";
@@ -54,7 +57,7 @@ export class NumericCheck {
     eps = 1e-6,
     relayDepth = RELAY_DEPTH,
   ) {
-    this.graph = Evaluator.fromTrace(trace);
+    this.graph = Evaluator.fromTrace(trace, true);
     // nudges around the pass's own values
     this.walk = this.graph.slopes(this.graph.data, eps, relayDepth);
   }

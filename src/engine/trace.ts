@@ -2,9 +2,10 @@
 // contract: for every update, after = before + local * upstream of its step (and upstream is the
 // node's final grad when all grads were zero before the pass). its shapes are in types.ts.
 
-import type { BackwardCall, Trace, TraceGroup, TraceNode } from "./types";
+import type { BackwardCall, ManualOp, Node, Trace, TraceGroup, TraceNode } from "./types";
 import type { Group } from "./group";
 import { CUSTOM } from "./ops";
+import { tensorName, traceTensor } from "./tensor/record";
 
 export type { Trace, TraceNode, TraceStep, TraceUpdate, TraceGroup } from "./types";
 
@@ -57,7 +58,7 @@ export function buildTrace(call: BackwardCall): Trace {
     const g = v.group;
     if (g !== null) {
       n.group = g.id;
-      if (!groups.has(g.id)) for (let p: Group | null = g; p !== null && !groups.has(p.id); p = p.parent) groups.set(p.id, p);
+      if (!groups.has(g.id)) addGroup(groups, g);
       const path = g.path;
       if (path !== undefined) n.module = path;
     }
@@ -65,6 +66,7 @@ export function buildTrace(call: BackwardCall): Trace {
     if (v._code === CUSTOM) n.custom = true;
     nodes.push(n);
   }
+  numericLocals(order, nodes);
   return {
     index: call.index,
     root: call.root.id,
@@ -76,12 +78,52 @@ export function buildTrace(call: BackwardCall): Trace {
   };
 }
 
+/**
+ * g and its ancestors; for a tensor op, also the groups that made its operands (a transpose makes
+ * no values of its own, so no node names its group), so every group a tensor op names is there
+ */
+function addGroup(groups: Map<number, Group>, g: Group): void {
+  for (let p: Group | null = g; p !== null && !groups.has(p.id); p = p.parent) {
+    groups.set(p.id, p);
+    if (p.tensor !== null) for (const x of p.tensor.inputs) if (typeof x !== "number" && x.group !== null) addGroup(groups, x.group);
+  }
+}
+
+/**
+ * a hand-written op given its forward formula: d(out)/d(child) by central difference of that
+ * formula around this pass's values, for the numeric check (it has no formula in a trace)
+ */
+function numericLocals(order: readonly Node[], nodes: TraceNode[], eps = 1e-6): void {
+  let dataOf: Map<number, number> | null = null;
+  for (let i = 0; i < order.length; i++) {
+    const v = order[i];
+    if (v._code !== CUSTOM) continue;
+    const { forward } = v._ext as ManualOp;
+    if (forward === null) continue;
+    if (dataOf === null) dataOf = new Map(nodes.map((n) => [n.id, n.data]));
+    const xs = v.children.map((c) => dataOf!.get(c.id) ?? c.data);
+    try {
+      nodes[i].numericLocals = xs.map((x, j) => {
+        const h = eps * Math.max(1, Math.abs(x));
+        const up = xs.slice();
+        const down = xs.slice();
+        up[j] = x + h;
+        down[j] = x - h;
+        return (forward(up) - forward(down)) / (2 * h);
+      });
+    } catch {
+      // a forward that throws on other numbers: the check linearises the op with its own locals, and says so
+    }
+  }
+}
+
 /** the groups as data, parents first; calls numbered 1, 2, … per module within this graph */
 function groupTable(groups: Map<number, Group>): TraceGroup[] {
   const sorted = [...groups.values()].sort((a, b) => a.id - b.id);
   const calls = new Map<number, number>();
   return sorted.map((g) => {
-    const t: TraceGroup = { id: g.id, kind: g.kind, name: g.name, parent: g.parent === null ? null : g.parent.id, call: null };
+    const name = g.tensor === null ? g.name : tensorName(g.tensor);
+    const t: TraceGroup = { id: g.id, kind: g.kind, name, parent: g.parent === null ? null : g.parent.id, call: null };
     if (g.owner !== null) {
       const owner = g.owner.params.id;
       t.owner = owner;
@@ -93,6 +135,7 @@ function groupTable(groups: Map<number, Group>): TraceGroup[] {
     }
     const path = g.path;
     if (path !== undefined) t.module = path;
+    if (g.tensor !== null) t.tensor = traceTensor(g.tensor);
     return t;
   });
 }

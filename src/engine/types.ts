@@ -148,6 +148,12 @@ export interface TraceNode {
   numeric?: number;
   /** the numeric check went through a hand-written op, linearised with its own locals */
   linearized?: true;
+  /**
+   * a hand-written op given its forward formula (manualGrad's forward, Tensor.manual): d(this)/d(child)
+   * per child by central difference of that formula, run again on this pass's values. the numeric
+   * check goes through the op with these, not with its own locals, so it tells whether they are right
+   */
+  numericLocals?: number[];
   /** id of the innermost group (in Trace.groups) the value was made in */
   group?: number;
   loc?: SourceLoc;
@@ -167,6 +173,53 @@ export interface TraceGroup {
   owner?: number;
   /** the module path of its values ("MLP/L1/N2") */
   module?: string;
+  /** a tensor op's group (kind "tensor"): what the panel draws as one node */
+  tensor?: TraceTensor;
+}
+
+/**
+ * a tensor op, or a tensor made from numbers (op "tensor"): its group holds the scalar values it
+ * made. for op "tensor" the group's name is the tensor's label; for an op, the op written with its
+ * inputs' names ("X·W1", "h + b1", "sigmoid(z)")
+ */
+export interface TraceTensor {
+  /**
+   * "tensor" (made from numbers), "add" "sub" "mul" "div" "matmul" "transpose" "sum" "mean" "exp"
+   * "log" "tanh" "relu" "sigmoid" "pow" "neg", or "manual:<name>" for Tensor.manual
+   */
+  op: string;
+  /** the output's shape: [], [n] or [r, c] */
+  shape: number[];
+  /** the output tensor's label ("W1", "h"), "" when it has none */
+  label: string;
+  /**
+   * the output's elements' value ids, row-major. an op's own values, except for transpose, which
+   * makes none: its ids are its input's elements, reordered
+   */
+  values: number[];
+  /** the op's operands in order; none for op "tensor" */
+  inputs: TraceTensorInput[];
+  /** sum and mean: the axis reduced; absent when every element was */
+  axis?: number;
+  /** pow: the exponent */
+  exponent?: number;
+}
+
+/** one operand of a tensor op */
+export interface TraceTensorInput {
+  /** a tensor's shape; [] for a number */
+  shape: number[];
+  /** a tensor's label, "" when it has none */
+  label: string;
+  /** the group (in Trace.groups) of the tensor op, or of the tensor made from numbers, that made this operand */
+  group?: number;
+  /** a number operand (t.mul(2)): the number; its one value is a leaf of the op's group */
+  number?: number;
+  /**
+   * the output's axes this operand was broadcast along (numpy's rule: a missing axis, or a size of
+   * 1 stretched): its grad is the output's grad summed over them. absent when none
+   */
+  broadcast?: number[];
 }
 
 export interface Trace {

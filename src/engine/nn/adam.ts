@@ -1,6 +1,7 @@
 // adam (kingma & ba), as pytorch computes it: bias-corrected first and second moments.
 
 import type { Value } from "../value";
+import { Tensor } from "../tensor/tensor";
 import { optimizerStep } from "../update";
 
 export interface AdamOptions {
@@ -25,14 +26,15 @@ export class Adam {
   private readonly m: Float64Array;
   private readonly v: Float64Array;
 
-  constructor(params: readonly Value[], opts: AdamOptions = {}) {
-    this.params = params;
+  /** params: values, or tensors (a Linear's parameters()), whose elements are stepped */
+  constructor(params: readonly (Value | Tensor)[], opts: AdamOptions = {}) {
+    this.params = params.flatMap((p) => (p instanceof Tensor ? p.values : [p]));
     this.lr = opts.lr ?? 0.001;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
-    this.m = new Float64Array(params.length);
-    this.v = new Float64Array(params.length);
+    this.m = new Float64Array(this.params.length);
+    this.v = new Float64Array(this.params.length);
   }
 
   step(): void {

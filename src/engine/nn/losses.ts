@@ -3,6 +3,9 @@
 import { Value, lift } from "../value";
 import { mean, sum } from "../reduce";
 import { inGroup } from "../group";
+import { Tensor } from "../tensor/tensor";
+import type { TensorData } from "../tensor/shapes";
+import { tensorBinaryCrossEntropy, tensorMse, tensorSoftmaxCrossEntropy } from "../tensor/losses";
 
 /** gives v a label unless the script already gave it one */
 function named(v: Value, label: string): Value {
@@ -35,9 +38,12 @@ function paired(name: string, preds: Batch, targets: Batch): [(Value | number)[]
   return [p, t];
 }
 
-/** mean squared error: mean((p - t)**2) */
-export function mse(preds: Batch, targets: Batch): Value {
-  const [p, t] = paired("mse", preds, targets);
+/** mean squared error: mean((p - t)**2); on tensors, a tensor of shape [] (tensor/losses.ts) */
+export function mse(preds: Tensor, targets: Tensor | TensorData): Tensor;
+export function mse(preds: Batch, targets: Batch): Value;
+export function mse(preds: Batch | Tensor, targets: Batch | Tensor | TensorData): Value | Tensor {
+  if (preds instanceof Tensor) return tensorMse(preds, targets as Tensor | TensorData);
+  const [p, t] = paired("mse", preds, targets as Batch);
   return inGroup("loss", "mse", () => mean(terms(p, (pi, i) => named(named(lift(pi).sub(t[i]), "error").pow(2), "error²"))));
 }
 
@@ -55,7 +61,11 @@ export function hingeLoss(scores: Batch, ys: readonly number[]): Value {
  * learner reads in the graph; p of exactly 0 or 1 on the wrong side gives Infinity, as it should.
  * a term whose weight is 0 (y = 0 or y = 1) is left out, so it cannot turn 0·Infinity into NaN.
  */
-export function binaryCrossEntropy(probs: Batch, ys: readonly number[]): Value {
+export function binaryCrossEntropy(probs: Tensor, ys: Tensor | TensorData): Tensor;
+export function binaryCrossEntropy(probs: Batch, ys: readonly number[]): Value;
+export function binaryCrossEntropy(probs: Batch | Tensor, targets: readonly number[] | Tensor | TensorData): Value | Tensor {
+  if (probs instanceof Tensor) return tensorBinaryCrossEntropy(probs, targets as Tensor | TensorData);
+  const ys = targets as readonly number[];
   const [p] = paired("binaryCrossEntropy", probs, ys);
   return inGroup("loss", "binary cross-entropy", () => {
     const each = terms(p, (pi, i) => {
@@ -82,7 +92,11 @@ export function binaryCrossEntropy(probs: Batch, ys: readonly number[]): Value {
  * stable: the largest logit is subtracted first as a constant (it cancels in the value and the
  * grads), so exp never overflows. d loss / d l_j = softmax_j - onehot_j.
  */
-export function softmaxCrossEntropy(logits: readonly Value[], targetIndex: number): Value {
+export function softmaxCrossEntropy(logits: Tensor, targets: number | readonly number[]): Tensor;
+export function softmaxCrossEntropy(logits: readonly Value[], targetIndex: number): Value;
+export function softmaxCrossEntropy(logits: readonly Value[] | Tensor, target: number | readonly number[]): Value | Tensor {
+  if (logits instanceof Tensor) return tensorSoftmaxCrossEntropy(logits, target);
+  const targetIndex = target as number;
   if (!Number.isInteger(targetIndex) || targetIndex < 0 || targetIndex >= logits.length) {
     throw new Error(`softmaxCrossEntropy: target ${targetIndex} is not a class index in [0, ${logits.length})`);
   }

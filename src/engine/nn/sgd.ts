@@ -1,6 +1,7 @@
 // stochastic gradient descent, pytorch's update: v = momentum·v + grad; p -= lr·v.
 
 import type { Value } from "../value";
+import { Tensor } from "../tensor/tensor";
 import { optimizerStep } from "../update";
 
 export interface SGDOptions {
@@ -16,11 +17,12 @@ export class SGD {
   momentum: number;
   private readonly velocity: Float64Array;
 
-  constructor(params: readonly Value[], opts: SGDOptions) {
-    this.params = params;
+  /** params: values, or tensors (a Linear's parameters()), whose elements are stepped */
+  constructor(params: readonly (Value | Tensor)[], opts: SGDOptions) {
+    this.params = params.flatMap((p) => (p instanceof Tensor ? p.values : [p]));
     this.lr = opts.lr;
     this.momentum = opts.momentum ?? 0;
-    this.velocity = new Float64Array(params.length);
+    this.velocity = new Float64Array(this.params.length);
   }
 
   step(): void {
