@@ -8,6 +8,7 @@ import type { Stepper } from "./stepper";
 import type { TraceNode } from "../engine/trace";
 import { nameOf } from "./names";
 import { disagrees } from "../engine/numericCheck";
+import { tensorForwardSection, tensorSection } from "./tensorDetails";
 
 /** a name inside ∂a/∂b: in parentheses when it is an expression such as "x1*w1 + b" */
 export function wrap(name: string): string {
@@ -73,6 +74,7 @@ export function renderDetails(pane: HTMLElement, facts: RunFacts, s: Stepper): v
     heldBefore(node, step.upstream, s.grad(node.id)),
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),
     el("ul", { class: "updates" }, ...lines),
+    tensorSection(facts, node.id),
     done,
     check,
   );
@@ -203,6 +205,7 @@ export function renderForward(pane: HTMLElement, facts: RunFacts, fstep: number)
       el("strong", {}, fmt(n.data)),
     ),
     n.custom ? el("p", { class: "muted" }, `${n.op} is a hand-written op: the script gave its value (and its local derivatives).`) : "",
+    tensorForwardSection(facts, n.id, (id) => (facts.forwardIndex.get(id) ?? -1) < fstep),
     done
       ? el(
           "p",

@@ -302,7 +302,7 @@ export class GraphView {
       if (u.kind === "box") {
         const b = tree.boxes[u.key];
         const { classes, out } = look.box(b, (id) => view.unitOf.get(id) === i);
-        put(`g${u.key}`, classes.join(" ").trim(), boxLines(b, out).join("\n"));
+        put(`g${u.key}`, classes.join(" ").trim(), boxLines(b, out, look.cells).join("\n"));
         return;
       }
       const n = this.nodes.get(u.id)!;

@@ -4,6 +4,7 @@
 //    a module called for many samples keeps them in one "parameters" box that feeds every sample.
 //  - five or more alike siblings (100 samples, 16 neurons, 100 terms) fold into one series box.
 import type { Trace, TraceGroup } from "../engine/trace";
+import type { TraceTensor } from "../engine/types";
 
 export type BoxKind = TraceGroup["kind"] | "params" | "series" | "root";
 
@@ -27,6 +28,8 @@ export interface Box {
   outputs: number[];
   /** the trace group this box draws, if it is one */
   group?: number;
+  /** a tensor op's box (or a tensor made from numbers): drawn closed as the op with its shapes and numbers */
+  tensor?: TraceTensor;
 }
 
 export interface GroupTree {
@@ -85,6 +88,7 @@ export function groupTree(trace: Trace, seriesMin = SERIES_MIN): GroupTree {
     };
     const sample = sampleOf(g);
     if (sample !== undefined) box.sample = sample;
+    if (g.tensor) box.tensor = g.tensor;
     boxes.push(box);
     boxes[parent].boxes.push(key);
     boxOfGroup.set(gid, key);

@@ -9,7 +9,7 @@ import type { Box } from "./groupTree";
 import { fmt } from "./format";
 import type { BoxSpan, RunFacts } from "./runFacts";
 import type { Stepper } from "./stepper";
-import { gradText } from "./unitSize";
+import { gradText, type Cells } from "./unitSize";
 
 /** how a value drawn as itself looks */
 export interface ValueLook {
@@ -19,8 +19,24 @@ export interface ValueLook {
   grad: string;
 }
 
+/** what the table shows at the pass's position (each phase's look works it out) */
+export interface TableMoment {
+  /** a value's grad as text: a number, or "–" before the backward pass */
+  grad: (id: number) => string;
+  /** a value's data as text where the phase shows other than the script's (forward: "?" not yet computed) */
+  data?: (id: number) => string | undefined;
+  /** the value the pass is at */
+  current: number | undefined;
+  /** the values it changes now */
+  updated: ReadonlySet<number>;
+}
+
 export interface Look {
   value(n: TraceNode): ValueLook;
+  /** the values table at this moment */
+  table: TableMoment;
+  /** what a tensor's grid shows at this moment */
+  cells: Cells;
   /** the value's op node and its edges: whether it is the one worked now, and the label of its input edge k */
   op(n: TraceNode): { current: boolean; edge(k: number): string };
   /** a closed box: its state classes and the line that says what flows out of it */
@@ -39,6 +55,8 @@ export function backwardLook(f: RunFacts, stepper: Stepper): Look {
     updated.set(u.child, { before: prior ? prior.before : u.before, after: u.after });
   }
   return {
+    table: { grad: (id) => fmt(stepper.grad(id), 6), current: step?.node, updated: new Set(updated.keys()) },
+    cells: { what: "grad", of: (id) => stepper.grad(id) },
     value(n) {
       const change = updated.get(n.id);
       const si = f.stepIndex.get(n.id);
@@ -85,6 +103,19 @@ export function forwardLook(f: RunFacts, fstep: number): Look {
   const done = (n: TraceNode) => n.children.length === 0 || (f.forwardIndex.get(n.id) ?? 0) < fstep;
   const inputs = new Set(current?.children ?? []);
   return {
+    table: {
+      grad: () => "–",
+      data: (id) => (done(f.nodes.get(id)!) ? undefined : "?"),
+      current: currentId,
+      updated: inputs,
+    },
+    cells: {
+      what: "data",
+      of: (id) => {
+        const n = f.nodes.get(id)!;
+        return done(n) ? n.data : undefined;
+      },
+    },
     value(n) {
       const computed = done(n);
       return {
@@ -121,6 +152,16 @@ export function updateLook(f: RunFacts, update: UpdateRecord): Look {
   const moved = new Map(update.params.map((p) => [p.id, p]));
   const biggest = Math.max(0, ...update.params.map((p) => Math.abs(p.after - p.before)));
   return {
+    table: {
+      grad: (id) => fmt(f.nodes.get(id)!.grad, 6),
+      data: (id) => {
+        const p = moved.get(id);
+        return p ? `${fmt(p.before)} → ${fmt(p.after)}` : undefined;
+      },
+      current: undefined,
+      updated: new Set(moved.keys()),
+    },
+    cells: { what: "data", of: (id) => moved.get(id)?.after ?? f.nodes.get(id)!.data },
     value(n) {
       const p = moved.get(n.id);
       if (!p)

@@ -137,7 +137,6 @@ export class PageView {
     const focus = focusOf(f, shown);
     const path = f.holding(focus);
     this.graph.markPath(path);
-    const step = st.current;
     const moment = `${shown.phase}|${shown.step}|${shown.fstep}`;
 
     // where the view looks: fitted for a new graph, as saved for a reloaded one, then the step kept in view
@@ -163,7 +162,7 @@ export class PageView {
       this.tableRun = shown.run;
     }
     this.table.setFilter(shown.filter);
-    this.table.update((id) => st.grad(id), step?.node, new Set(step?.updates.map((u) => u.child) ?? []));
+    this.table.update(look.table);
     if (cue?.kind === "find") this.table.reveal(cue.id);
 
     this.drawDetails(s, shown, f);

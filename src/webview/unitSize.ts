@@ -4,6 +4,7 @@ import type { Trace, TraceUpdate } from "../engine/trace";
 import { countOf, fmt } from "./format";
 import { nameOf, shortName } from "./names";
 import { boxLabel, type Box } from "./groupTree";
+import { gridChars, gridLineCount, gridLines, shapeLine } from "./tensorText";
 
 /** the graph's text size in px; at zoom z it reads as FONT_PX * z on screen */
 export const FONT_PX = 12;
@@ -49,8 +50,19 @@ export function valueUnit(chars: number, hasOp: boolean): { w: number; h: number
   return hasOp ? { w: box.w + OP_GAP + OP_D, h: box.h } : box;
 }
 
-/** the lines a closed box shows: its name, how many values, and the grad of what flows out */
-export function boxLines(b: Box, outGrad: string): string[] {
+/** what a tensor's grid shows at a moment of the pass: its data or its grads, element by element */
+export interface Cells {
+  what: "data" | "grad";
+  of(id: number): number | undefined;
+}
+
+/**
+ * the lines a closed box shows: its name, how many values, and the grad of what flows out; a
+ * tensor's box, its name, its shapes and its numbers (`cells`)
+ */
+export function boxLines(b: Box, outGrad: string, cells?: Cells): string[] {
+  const t = b.tensor;
+  if (t && cells) return [`▸ ${shortName(boxLabel(b))}`, `${shapeLine(t)}  ${cells.what}`, ...gridLines(t.shape, t.values, cells.of)];
   return [`▸ ${shortName(boxLabel(b))}`, countOf(b.size), outGrad];
 }
 
@@ -58,6 +70,11 @@ export function boxLines(b: Box, outGrad: string): string[] {
 const GRAD_LINE_CHARS = 16;
 
 export function boxUnit(b: Box): { w: number; h: number } {
+  const t = b.tensor;
+  if (t) {
+    const chars = Math.max(shortName(boxLabel(b)).length + 2, shapeLine(t).length + 6, gridChars(t.shape));
+    return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: (2 + gridLineCount(t.shape)) * LINE_H + PAD_Y + 4 };
+  }
   const chars = Math.max(shortName(boxLabel(b)).length + 2, countOf(b.size).length, GRAD_LINE_CHARS);
   return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 3 * LINE_H + PAD_Y + 4 };
 }

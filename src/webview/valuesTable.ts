@@ -1,5 +1,6 @@
 // the side pane's table of values: a filter box, a count line and a scrolling table that keeps
 // only the rows in view in the dom, so a graph of 70,000 values lists every one of them
+import type { TableMoment } from "./looks";
 import { el } from "./dom";
 import { fmt } from "./format";
 
@@ -133,9 +134,7 @@ export class ValuesTable {
   private frame = 0;
 
   // the latest position, so rows that scroll in later show it too
-  private grad: ((id: number) => number) | undefined;
-  private current: number | undefined;
-  private updated: ReadonlySet<number> = new Set();
+  private moment: TableMoment | undefined;
   private flashId: number | undefined;
   /** the keyboard's row (↑ ↓ move it, Enter picks it, Shift+F10 opens its menu), by value id */
   private cursor: number | undefined;
@@ -218,9 +217,7 @@ export class ValuesTable {
     const top = this.scroller.scrollTop;
     this.rows = rows;
     this.lowered = undefined;
-    this.grad = undefined;
-    this.current = undefined;
-    this.updated = new Set();
+    this.moment = undefined;
     this.root.hidden = false;
     this.refilter();
     if (keepScroll && top > 0) {
@@ -236,10 +233,9 @@ export class ValuesTable {
   }
 
   /** redraw grads and highlights: grad(id) is the grad at the stepper's position; current is the step's node; updated are the children it just changed */
-  update(grad: (id: number) => number, current: number | undefined, updated: ReadonlySet<number>): void {
-    this.grad = grad;
-    this.current = current;
-    this.updated = updated;
+  /** the values as they are at the pass's position: the grads, the data where the phase changes it, the highlighted rows */
+  update(moment: TableMoment): void {
+    this.moment = moment;
     for (const tr of this.drawn) this.paint(tr);
   }
 
@@ -334,9 +330,7 @@ export class ValuesTable {
     this.rows = [];
     this.shown = [];
     this.lowered = undefined;
-    this.grad = undefined;
-    this.current = undefined;
-    this.updated = new Set();
+    this.moment = undefined;
     this.flashId = undefined;
     this.render();
     this.count.textContent = "";
@@ -440,7 +434,7 @@ export class ValuesTable {
     path.textContent = row.path ? `${row.path} ›` : "";
     path.hidden = !row.path;
     op.textContent = row.op;
-    data.textContent = fmt(row.data, 6);
+    data.dataset.script = fmt(row.data, 6);
     this.paint(tr);
     return tr;
   }
@@ -448,11 +442,15 @@ export class ValuesTable {
   /** the row's grad and highlights at the latest position */
   private paint(tr: HTMLTableRowElement): void {
     const id = Number(tr.dataset.nodeId);
-    const grad = this.grad ? fmt(this.grad(id), 6) : "";
+    const m = this.moment;
+    const grad = m ? m.grad(id) : "";
     const cell = tr.cells[3];
     if (cell.textContent !== grad) cell.textContent = grad;
-    tr.classList.toggle("current", this.current === id);
-    tr.classList.toggle("updated", this.updated.has(id));
+    const dataCell = tr.cells[2];
+    const data = m?.data?.(id) ?? dataCell.dataset.script ?? "";
+    if (dataCell.textContent !== data) dataCell.textContent = data;
+    tr.classList.toggle("current", m?.current === id);
+    tr.classList.toggle("updated", m?.updated.has(id) ?? false);
     tr.classList.toggle("flash", this.flashId === id);
     tr.classList.toggle("cursor", this.cursor === id);
   }

@@ -113,6 +113,25 @@ describe("end to end in a real VS Code", function () {
         "",
       ].join("\n"),
     );
+    // the tensor chapter: a 2-4-1 network on xor as tensor ops, its matrices named as in the lesson
+    writeFileSync(
+      join(workspace, "tensor-net.ts"),
+      [
+        'import { tensor } from "backprop-stepper";',
+        'const X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]], "X");',
+        'const y = tensor([[0], [1], [1], [0]], "y");',
+        'const W1 = tensor([[0.5, -0.3, 0.8, 0.1], [-0.6, 0.9, 0.2, -0.4]], "W1");',
+        'const b1 = tensor([0.1, -0.1, 0.05, 0], "b1");',
+        'const W2 = tensor([[0.7], [-0.5], [0.3], [0.9]], "W2");',
+        "const h = X.matmul(W1).add(b1).sigmoid();",
+        'h.label = "h";',
+        "const out = h.matmul(W2).sigmoid();",
+        'out.label = "out";',
+        "const loss = out.sub(y).pow(2).mean();",
+        "loss.backward();",
+        "",
+      ].join("\n"),
+    );
     server = await startCodeServer({ workspace });
     browser = await launchChromium();
     // vs code's default layout: a 1600x1000 window, the explorer open, the panel beside the editor
@@ -350,6 +369,9 @@ describe("end to end in a real VS Code", function () {
       await panel.textContent("#formula"),
       /^n = x1\*w1 \+ x2\*w2 \+ b = (-9 \+ 0 \+ 6\.8814 = -2\.1186|-6 \+ 0 \+ 6\.8814 = 0\.8814)$/,
     );
+    // the values table follows the phase: o is not computed yet, and no value has a grad
+    assert.strictEqual(await panel.textContent('#values tr[data-label="o"] .data'), "?");
+    assert.strictEqual(await panel.textContent('#values tr[data-label="n"] .grad'), "–");
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "forward-neuron.png") });
     await panel.click("#step");
@@ -402,6 +424,34 @@ describe("end to end in a real VS Code", function () {
     await panel.waitForFunction(() => document.querySelector("#decision h3")?.textContent?.endsWith("call 1"), undefined, {
       timeout: 30_000,
     });
+  });
+
+  it("tensors: ops drawn with their shapes; a step in a matmul shows dW2 = hᵀ · dC and dh = dC · W2ᵀ with the numbers, the op opened into its scalars", async () => {
+    await openFile(page, "tensor-net.ts");
+    await runCommand(page, "Backprop: Visualize Backprop");
+    const panel = await webviewFrame(page, "#step-over");
+    await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "tensor-net.ts", undefined, { timeout: 60_000 });
+    await panel.waitForFunction(() => /^Step 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
+    const closed = Number(await panel.$eval("#graph", (g) => g.dataset.units));
+    // step until the pass is inside the second layer's matmul
+    const inMatmul = () => panel.evaluate(() => /matmul/.test(document.querySelector("#tensor-rule h4")?.textContent ?? ""));
+    for (let i = 0; i < 100 && !(await inMatmul()); i++) await panel.click("#step");
+    assert.match(await panel.textContent("#tensor-rule h4"), /h·W2: matmul, \[4×4\]·\[4×1\] → \[4×1\]/);
+    const rule = await panel.textContent("#tensor-rule");
+    assert.match(rule, /dh = d\(h·W2\) · W2ᵀ/);
+    assert.match(rule, /dW2 = hᵀ · d\(h·W2\)/);
+    // dC, dh and dW2 as small matrices: dh is 4×4
+    const sizes = await panel.$$eval("#tensor-rule table.matrix", (ts) => ts.map((t) => `${t.rows.length}x${t.rows[0].cells.length}`));
+    assert.deepStrictEqual(sizes, ["4x1", "4x4", "4x1"]);
+    // the matmul is open: its scalar values are drawn
+    const open = Number(await panel.$eval("#graph", (g) => g.dataset.units));
+    assert.ok(open > closed, `the op opened into its scalars (${closed} -> ${open} things drawn)`);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "tensor-matmul-dark.png") });
+    await setTheme(page, "Light Modern", "vs");
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(RESULTS, "tensor-matmul-light.png") });
+    await setTheme(page, "Dark Modern", "vs-dark");
   });
 
   it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {
