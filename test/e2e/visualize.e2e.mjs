@@ -448,6 +448,13 @@ describe("end to end in a real VS Code", function () {
     assert.ok(open > closed, `the op opened into its scalars (${closed} -> ${open} things drawn)`);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "tensor-matmul-dark.png") });
+    // forward, a tensor op at a time: Over computes the whole first matmul, shown with its operands' numbers
+    await panel.click("#phase-forward");
+    await panel.waitForFunction(() => /^Forward 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
+    await panel.click("#step-over");
+    await panel.waitForFunction(() => /X·W1: matmul/.test(document.querySelector("#tensor-rule h4")?.textContent ?? ""));
+    assert.match(await panel.textContent("#tensor-rule"), /16 of 16 elements computed/);
+    await panel.click("#phase-backward");
     await setTheme(page, "Light Modern", "vs");
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(RESULTS, "tensor-matmul-light.png") });
