@@ -1,12 +1,14 @@
 // ManualGrad next to AutoGrad: the same sigmoid twice.
 // - by hand: one node whose local derivative you write yourself, s * (1 - s)
 // - composed: 1 / (1 + exp(-x)), four nodes whose derivatives the engine knows
-// step both passes and watch the two x grads come out equal.
+// step both passes and watch the two x grads come out equal. the hand-written op is given its
+// forward formula too, so the numeric check can run it again and tell whether s * (1 - s) is right.
 import { Value, manualGrad } from "backprop-stepper";
 
 function sigmoidByHand(x: Value): Value {
-  const s = 1 / (1 + Math.exp(-x.data));
-  return manualGrad("sigmoid (manual)", [x], s, [s * (1 - s)]);
+  const forward = ([v]: readonly number[]) => 1 / (1 + Math.exp(-v));
+  const s = forward([x.data]);
+  return manualGrad("sigmoid (manual)", [x], s, [s * (1 - s)], forward);
 }
 
 function sigmoidComposed(x: Value): Value {

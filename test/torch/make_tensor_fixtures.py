@@ -209,3 +209,87 @@ with open(os.path.join(FIXTURES, "tensor-ops.json"), "w") as f:
     json.dump({"cases": cases, "errors": errors}, f, indent=None, separators=(",", ":"))
     f.write("\n")
 print(f"{len(cases)} cases, {len(errors)} shape errors")
+
+
+# ---- the tensor examples (examples/*.ts), as pytorch runs them: test/fixtures/tensor-nets.json ----
+
+
+def params(*arrays):
+    return [torch.tensor(a, dtype=T, requires_grad=True) for a in arrays]
+
+
+def sgd(ps, lr):
+    with torch.no_grad():
+        for p in ps:
+            p -= lr * p.grad
+            p.grad = None
+
+
+def xor_tensors():
+    """examples/xor-tensors.ts: 2-4-1, sigmoid, mse, sgd lr 2, 1000 epochs"""
+    r = Random(3)
+    W1 = [[r.uniform(-1, 1) for _ in range(4)] for _ in range(2)]
+    W2 = [[r.uniform(-1, 1) for _ in range(1)] for _ in range(4)]
+    ps = params(W1, [0.0] * 4, W2, [0.0])
+    X = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=T)
+    y = torch.tensor([[0], [1], [1], [0]], dtype=T)
+    losses = []
+    for _ in range(1000):
+        out = torch.sigmoid(torch.sigmoid(X @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        L = F.mse_loss(out, y)
+        L.backward()
+        losses.append(L.item())
+        last = out.detach().flatten().tolist()
+        sgd(ps, 2.0)
+    return {"losses": losses, "predictions": last, "W1": ps[0].tolist(), "b2": ps[3].tolist()}
+
+
+def manual_vs_auto():
+    """examples/manual-vs-auto.ts: y = x² on 10 points, Linear(1, 8) → sigmoid → Linear(8, 1), mse, sgd lr 0.5, 150 steps"""
+    W1, b1 = linear_init(1, 8, 1)
+    W2, b2 = linear_init(8, 1, 2)
+    ps = params(W1, b1, W2, b2)
+    x = torch.tensor([[-1 + 2 * i / 9] for i in range(10)], dtype=T)
+    y = x**2
+    losses = []
+    for _ in range(150):
+        L = F.mse_loss(torch.sigmoid(x @ ps[0] + ps[1]) @ ps[2] + ps[3], y)
+        L.backward()
+        losses.append(L.item())
+        sgd(ps, 0.5)
+    return {"losses": losses}
+
+
+def batch_linear():
+    """examples/batch-linear.ts: Linear(3, 2, seed 5) on a batch of 4, mse"""
+    W, b = linear_init(3, 2, 5)
+    ps = params(W, b)
+    x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5], [-1.0, 1.0, 1.0], [0.0, 2.0, -1.5]], dtype=T)
+    out = x @ ps[0] + ps[1]
+    out.retain_grad()
+    L = F.mse_loss(out, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]], dtype=T))
+    L.backward()
+    return {"loss": L.item(), "W": ps[0].grad.tolist(), "b": ps[1].grad.tolist(), "out": out.grad.tolist()}
+
+
+def scalars_vs_tensors():
+    """examples/scalars-vs-tensors.ts: sigmoid(X·W1 + b1)·W2 + b2 on xor's inputs, mse"""
+    W1, b1 = linear_init(2, 4, 1)
+    W2, b2 = linear_init(4, 1, 2)
+    ps = params(W1, b1, W2, b2)
+    X = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=T)
+    L = F.mse_loss(torch.sigmoid(X @ ps[0] + ps[1]) @ ps[2] + ps[3], torch.tensor([[0], [1], [1], [0]], dtype=T))
+    L.backward()
+    return {"loss": L.item(), "grads": [g for p in ps for g in p.grad.flatten().tolist()]}
+
+
+nets = {
+    "xor-tensors.ts": xor_tensors(),
+    "manual-vs-auto.ts": manual_vs_auto(),
+    "batch-linear.ts": batch_linear(),
+    "scalars-vs-tensors.ts": scalars_vs_tensors(),
+}
+with open(os.path.join(FIXTURES, "tensor-nets.json"), "w") as f:
+    json.dump(nets, f, indent=None, separators=(",", ":"))
+    f.write("\n")
+print("tensor-nets.json:", ", ".join(nets))

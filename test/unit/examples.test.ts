@@ -5,7 +5,9 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Trace as EngineTrace } from "../../src/engine/trace";
+import { disagrees } from "../../src/engine/numericCheck";
 import { formula } from "../../src/webview/details";
+import nets from "../fixtures/tensor-nets.json";
 import { factsOf } from "../../src/webview/runFacts";
 
 const REPO = path.resolve(__dirname, "../../..");
@@ -14,7 +16,7 @@ const EXAMPLES = path.join(REPO, "examples");
 /** runs at once: the examples are single-threaded, the test machines have two cores */
 const PARALLEL = 2;
 /** about how long the slow examples run through the cli, so they start first */
-const SECONDS: Record<string, number> = { "moons.ts": 4, "iris.ts": 2, "minibatch.ts": 1 };
+const SECONDS: Record<string, number> = { "moons.ts": 4, "manual-vs-auto.ts": 4, "iris.ts": 2, "xor-tensors.ts": 2, "minibatch.ts": 1 };
 
 interface TraceNode {
   id: number;
@@ -30,6 +32,15 @@ interface Trace {
   accumulated?: boolean;
   nodes: TraceNode[];
   steps: unknown[];
+  /** every backward() call of the run: its loss and what the script tracked */
+  calls: { index: number; loss: number; metrics: Record<string, number> }[];
+}
+
+/** the tensor ops of a trace: group name, op, shape, its operands' shapes and broadcast axes */
+function tensorOps(trace: Trace) {
+  return (trace as unknown as EngineTrace).groups
+    .filter((g) => g.tensor !== undefined)
+    .map((g) => ({ id: g.id, name: g.name, ...g.tensor! }));
 }
 
 /** what an example printed (stdout of `run`, stderr of `trace`), and the trace when asked for */
@@ -150,9 +161,12 @@ const CHECKS: { file: string; mode: Mode; what: string; check: (r: Run) => void 
   {
     file: "manual-grad.ts",
     mode: "trace",
-    what: "the hand-written sigmoid and the composed one both give ds/dx = s·(1 - s)",
+    what: "the hand-written sigmoid and the composed one both give ds/dx = s·(1 - s); the numeric check runs its forward, not its locals",
     check: ({ trace }) => {
       const t = trace!;
+      const leaf = (t as unknown as EngineTrace).nodes.find((n) => n.label === "x (manual)")!;
+      assert.strictEqual(leaf.linearized, undefined, "checked with the op's own forward, not linearised");
+      close(leaf.numeric!, leaf.grad, "the numeric check agrees", 1e-8);
       const x = node(t, "x (manual)").data;
       const s = 1 / (1 + Math.exp(-x));
       close(node(t, "x (manual)").grad, s * (1 - s), "manual ds/dx");
@@ -212,6 +226,114 @@ const CHECKS: { file: string; mode: Mode; what: string; check: (r: Run) => void 
       const root = rootOf(trace!);
       assert.strictEqual(root.label, "loss");
       assert.ok(root.data < 0.01, `last call's loss ${root.data} < 0.01`);
+    },
+  },
+  {
+    file: "xor-tensors.ts",
+    mode: "trace",
+    what: "the numpy lesson's 2-4-1 sigmoid net with tensors: every epoch's loss as pytorch's, accuracy 100%, matrices named W1, b1, W2, b2",
+    check: ({ trace, out }) => {
+      const t = trace!;
+      const torch = nets["xor-tensors.ts"];
+      assert.strictEqual(t.calls.length, torch.losses.length, "a backward() per epoch");
+      t.calls.forEach((c, i) => close(c.loss, torch.losses[i], `epoch ${i + 1}'s loss`, 1e-9));
+      assert.ok(torch.losses[999] < torch.losses[0] / 20, "the loss falls");
+      assert.strictEqual(t.calls[999].metrics.accuracy, 1, "accuracy 100% at the end");
+      const preds = out
+        .match(/predictions for .*: (.*)$/m)![1]
+        .split(", ")
+        .map(Number);
+      preds.forEach((p, i) => close(p, torch.predictions[i], `prediction ${i}`, 1e-4));
+      // the last epoch's graph as tensor ops: X·W1 [4×2]·[2×4], b1 broadcast over the batch axis
+      const ops = tensorOps(t);
+      const mm = ops.find((o) => o.op === "matmul" && o.name === "X·W1")!;
+      assert.deepStrictEqual(
+        [mm.inputs.map((i) => i.shape), mm.shape],
+        [
+          [
+            [4, 2],
+            [2, 4],
+          ],
+          [4, 4],
+        ],
+      );
+      const bias = ops.find((o) => o.name === "X·W1 + b1")!;
+      const b1 = ops.find((o) => o.op === "tensor" && o.label === "b1")!;
+      assert.deepStrictEqual(bias.inputs[1], { shape: [4], label: "b1", group: b1.id, broadcast: [0] });
+      for (const name of ["W1", "b1", "W2", "b2"])
+        assert.ok(
+          ops.some((o) => o.op === "tensor" && o.label === name),
+          `${name} is a named tensor`,
+        );
+      assert.strictEqual(node(t, "W1[1,2]").op, "");
+    },
+  },
+  {
+    file: "manual-vs-auto.ts",
+    mode: "trace",
+    what: "ManualGrad and AutoGrad fit y = x² alike, step for step as pytorch; the numeric check runs the hand-written forwards and agrees",
+    check: ({ trace, out }) => {
+      const t = trace!;
+      const torch = nets["manual-vs-auto.ts"];
+      assert.strictEqual(t.calls.length, torch.losses.length);
+      // the root is the two losses' sum: twice pytorch's
+      t.calls.forEach((c, i) => close(c.loss, 2 * torch.losses[i], `step ${i + 1}'s loss`, 1e-9));
+      for (const [, manual, auto] of out.matchAll(new RegExp(`manual loss ${NUM}, auto loss ${NUM}`, "g")))
+        assert.strictEqual(manual, auto);
+      const ops = tensorOps(t);
+      assert.deepStrictEqual([...new Set(ops.filter((o) => o.op.startsWith("manual:")).map((o) => o.op))].sort(), [
+        "manual:linear",
+        "manual:sigmoid",
+      ]);
+      const engine = t as unknown as EngineTrace;
+      const leaves = engine.nodes.filter((n) => n.children.length === 0);
+      assert.ok(
+        leaves.every((n) => n.numeric !== undefined && !n.linearized),
+        "every leaf checked, none linearised",
+      );
+      for (const n of leaves) assert.ok(!disagrees(n.grad, n.numeric!), `${n.label}: grad ${n.grad}, numeric ${n.numeric}`);
+      const manualW1 = engine.nodes.filter((n) => n.label.startsWith("W1 (manual)["));
+      assert.strictEqual(manualW1.length, 8);
+      for (const n of manualW1) close(n.grad, node(t, n.label.replace(" (manual)", "")).grad, `${n.label} as autograd's`, 1e-9);
+    },
+  },
+  {
+    file: "batch-linear.ts",
+    mode: "trace",
+    what: "Linear on a batch of 4: loss, W.grad and b.grad as pytorch's; b broadcast over the batch axis, its grad dout summed over it",
+    check: ({ trace, out }) => {
+      const t = trace!;
+      const torch = nets["batch-linear.ts"];
+      close(rootOf(t).data, torch.loss, "loss");
+      torch.W.forEach((row, i) => row.forEach((g, j) => close(node(t, `W[${i},${j}]`).grad, g, `W[${i},${j}].grad`)));
+      torch.b.forEach((g, j) => close(node(t, `b[${j}]`).grad, g, `b[${j}].grad`));
+      const summed = out
+        .match(/summed over the batch axis: (.*)$/m)![1]
+        .split(", ")
+        .map(Number);
+      summed.forEach((g, j) => close(g, torch.b[j], `the printed sum over the batch, ${j}`));
+      const add = tensorOps(t).find((o) => o.op === "add" && o.inputs[1]?.label === "b")!;
+      assert.deepStrictEqual(add.inputs[1].broadcast, [0]);
+      assert.deepStrictEqual(add.shape, [4, 2]);
+    },
+  },
+  {
+    file: "scalars-vs-tensors.ts",
+    mode: "trace",
+    what: "one two-layer net with scalars and with tensors: the same loss and grads, bit for bit, and pytorch's",
+    check: ({ out }) => {
+      const torch = nets["scalars-vs-tensors.ts"];
+      const [scalar] = numbers(out, new RegExp(`scalars: loss ${NUM}`));
+      const [tensors] = numbers(out, new RegExp(`tensors: loss ${NUM}`));
+      assert.strictEqual(scalar, tensors);
+      close(tensors, torch.loss, "loss");
+      assert.deepStrictEqual(numbers(out, /largest difference between the 17 grads: (\S+)/), [0]);
+      const grads = out
+        .match(/^grads: (.*)$/m)![1]
+        .split(", ")
+        .map(Number);
+      assert.strictEqual(grads.length, torch.grads.length);
+      grads.forEach((g, k) => close(g, torch.grads[k], `grad ${k}`));
     },
   },
   {

@@ -31,15 +31,9 @@ export function manualOp(
   const children = inputs.flatMap((t) => t.values);
   const base = children.map((v) => v.data);
   // fresh arrays for every call: a script's function may change the arrays it is given
-  const datas = (xs: readonly number[]) => {
-    let at = 0;
-    return shapes.map((s) => {
-      const n = s.reduce((a, b) => a * b, 1);
-      const part = xs.slice(at, at + n);
-      at += n;
-      return nest(part, s);
-    });
-  };
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < inputs.length; at += inputs[i].values.length, i++) starts.push(at);
+  const datas = (xs: readonly number[]) => shapes.map((s, i) => nest(xs, s, starts[i]));
 
   const outData = forward(...datas(base));
   const shape = shapeOf(outData, `${where}: forward's result`);
@@ -72,7 +66,16 @@ export function manualOp(
   // its place in it, and the elements of one op are asked about the same numbers in turn
   const cache = new Map<string, number[]>();
   const outputs = (xs: readonly number[]): number[] => {
-    const key = xs.join(",");
+    // the numeric check nudges one input number at a time: that number and its place are the key
+    let at = -1;
+    let changed = 0;
+    for (let j = 0; j < xs.length && changed < 2; j++) {
+      if (!Object.is(xs[j], base[j])) {
+        at = j;
+        changed++;
+      }
+    }
+    const key = changed === 0 ? "" : changed === 1 ? `${at}:${xs[at]}` : xs.join(",");
     let o = cache.get(key);
     if (o === undefined) {
       o = flatten(forward(...datas(xs)));

@@ -58,13 +58,20 @@ export function flatten(data: TensorData): number[] {
 }
 
 /** a row-major list as nested data of the shape */
-export function nest(flat: ArrayLike<number>, shape: readonly number[]): NestedNumbers {
-  if (shape.length === 0) return flat[0];
-  if (shape.length === 1) return Array.from(flat);
+export function nest(flat: ArrayLike<number>, shape: readonly number[], from = 0): NestedNumbers {
+  if (shape.length === 0) return flat[from];
+  if (shape.length === 1) return row(flat, from, shape[0]);
   const [r, c] = shape;
-  const rows: number[][] = [];
-  for (let i = 0; i < r; i++) rows.push(Array.from({ length: c }, (_, j) => flat[i * c + j]));
+  const rows = new Array<number[]>(r);
+  for (let i = 0; i < r; i++) rows[i] = row(flat, from + i * c, c);
   return rows;
+}
+
+/** n numbers of flat from `from`, as a plain list (plain loops: Array.from with a function is slow) */
+function row(flat: ArrayLike<number>, from: number, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let j = 0; j < n; j++) out[j] = flat[from + j];
+  return out;
 }
 
 /**
