@@ -12,6 +12,10 @@ import { showErrorDiagnostics } from "./diagnostics";
 import { pickExample } from "./newScript";
 import { exportGraph } from "./exportGraph";
 import { callMismatch, describeMismatch } from "../shared/callMismatch";
+import { now, timingOn, type Times } from "../shared/timing";
+
+/** when this bundle was loaded and activated, for the path bench (shared/timing.ts) */
+const hostTimes: Times | undefined = timingOn() ? { "host.loaded": now() } : undefined;
 
 /** what the extension hands to other extensions and its own integration tests */
 export interface BackpropStepperApi {
@@ -22,6 +26,7 @@ export interface BackpropStepperApi {
 }
 
 export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
+  if (hostTimes) hostTimes["host.activated"] = now();
   const output = vscode.window.createOutputChannel("Backprop Stepper");
   const diagnostics = vscode.languages.createDiagnosticCollection("backprop-stepper");
   const finished = new vscode.EventEmitter<{ file: string; outcome: RunOutcome }>();
@@ -33,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   };
 
   /** runs the panel's script and shows the outcome; `captureCall`: a call picked on the panel's loss curve, to draw */
-  async function runInPanel(panel: GraphPanel, captureCall?: number): Promise<void> {
+  async function runInPanel(panel: GraphPanel, captureCall?: number, commandAt?: number): Promise<void> {
+    const startedAt = hostTimes ? now() : 0;
     const signal = panel.startRun();
     // the call as the curve showed it when it was clicked, to tell whether the re-run made it again
     const clicked = captureCall === undefined ? undefined : panel.curveCall(captureCall);
@@ -50,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       onConsole: (msg) => written.write(msg.text),
     });
     written.end();
+    const timing = outcome.ok ? outcome.result.timing : outcome.partial?.timing;
+    if (timing && hostTimes) Object.assign(timing, hostTimes, { "host.command": commandAt ?? startedAt, "host.run": startedAt });
     finished.fire({ file, outcome });
     if (!outcome.ok && outcome.error.kind === "cancelled") return;
 
@@ -104,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   remember(vscode.window.activeTextEditor);
 
   async function visualize(uri?: vscode.Uri): Promise<void> {
+    const commandAt = hostTimes ? now() : undefined;
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showWarningMessage(
         "Backprop Stepper runs your script, which is code, so it only runs in a trusted workspace. Trust this folder to visualize its scripts.",
@@ -122,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
     const file = await scriptFile(doc);
     if (!file) return;
     const panel = GraphPanel.createOrShow(context.extensionUri, file, host);
-    await runInPanel(panel);
+    await runInPanel(panel, undefined, commandAt);
   }
 
   context.subscriptions.push(

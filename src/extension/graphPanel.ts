@@ -3,7 +3,8 @@ import * as vscode from "vscode";
 import * as path from "node:path";
 import { toJson } from "../engine/json";
 import type { Trace } from "../engine/trace";
-import type { BackwardSummary, CallMismatch, FromWebview, ImageFormat, RunResult, ToWebview } from "../shared/protocol";
+import type { BackwardSummary, CallMismatch, FromWebview, ImageFormat, Posted, RunResult, ToWebview } from "../shared/protocol";
+import { now } from "../shared/timing";
 import { assertNever } from "../shared/protocol";
 import type { ExportSource } from "./exportGraph";
 import { nonce } from "./nonce";
@@ -164,7 +165,11 @@ export class GraphPanel implements ExportSource {
       return;
     }
     // NaN and infinities survive as strings (engine/json.ts); the page revives them
-    void this.panel.webview.postMessage(toJson(msg));
+    const timing = msg.type === "showTrace" || msg.type === "showError" ? msg.result?.timing : undefined;
+    const encodeAt = timing ? now() : 0;
+    const posted: Posted = { json: toJson(msg) };
+    if (timing) posted.times = { "host.encode": encodeAt, "host.encoded": now() };
+    void this.panel.webview.postMessage(posted);
   }
 
   private receive(msg: FromWebview): void {

@@ -9,6 +9,7 @@ import type { BackwardSummary, ConsoleMessage, FromWorker, RunRequest, RunResult
 import { DRAINING, LAST_WORDS } from "./outbox";
 import { killRun, newRunId, RUN_MARKER } from "./processTree";
 import { MEMORY_MARK, type WatchdogTimes } from "./watchdog";
+import { now, timingOn } from "../shared/timing";
 
 /**
  * how long a script past its time limit has to hand back what it did: at once when its event loop
@@ -90,6 +91,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   if (!fs.statSync(file).isFile())
     return Promise.resolve({ ok: false, error: { kind: "crash", message: `${file} is a folder, not a script file.` } });
   const workerPath = opts.workerPath ?? path.join(__dirname, "worker.js");
+  const forkedAt = timingOn() ? now() : 0;
   // a folder of the run's own (a worker ended by process.exit leaves its last messages there); it
   // belongs to the run, not to the worker: a worker stopped by its time limit cannot clean up
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-"));
@@ -175,6 +177,8 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     });
 
     const receive = (msg: FromWorker) => {
+      const timing = msg.type !== "console" && msg.type !== "calls" ? msg.result?.timing : undefined;
+      if (timing) Object.assign(timing, { "host.fork": forkedAt, "host.received": now() });
       switch (msg.type) {
         case "console":
           opts.onConsole?.(msg);

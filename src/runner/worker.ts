@@ -27,6 +27,10 @@ import { scriptApi } from "./scriptApi";
 import { watchThrows, type ThrowSites } from "./throwSite";
 import { TrainingStep } from "./trainingStep";
 import { RunState, startWatchdog, type WatchdogTimes } from "./watchdog";
+import { now, timingOn, type Times } from "../shared/timing";
+
+/** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
+const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
 
 /** the numeric check's budget past the time limit: the host waits only so long for the last words */
 const STOPPED_BUDGET_MS = 300;
@@ -50,6 +54,7 @@ function markFinished(): void {
 async function finish(msg: FromWorker): Promise<never> {
   markFinished();
   flush();
+  if (times) Object.assign(times, { "worker.send": now(), "worker.maxRssKB": process.resourceUsage().maxRSS });
   await send(msg);
   return exitProcess(0);
 }
@@ -75,7 +80,9 @@ function drawable(call: BackwardCall, req: RunRequest, budgetMs: number): Pick<R
   const nodeCount = call.order.length;
   if (nodeCount > req.maxNodes) return { tooBig: { nodeCount, maxNodes: req.maxNodes } };
   const trace = buildTrace(call);
+  if (times) times["worker.trace"] = now();
   checkTrace(trace, budgetMs);
+  if (times) times["worker.check"] = now();
   return { trace };
 }
 
@@ -182,7 +189,10 @@ function interruptedScript(): boolean {
 function run(req: RunRequest & WatchdogTimes): void {
   const started = performance.now();
   const throws = watchThrows();
-  const loader = installLoader(scriptApi(), req.file, () => (clock[0] = Date.now()));
+  const loader = installLoader(scriptApi(), req.file, () => {
+    clock[0] = Date.now();
+    if (times) times["worker.script"] = now();
+  });
 
   // every backward() call is summarised, and streamed to the host as it happens (a run stopped by
   // its limits still has them); one recorded call is kept whole to draw: the one asked for, else
@@ -212,6 +222,7 @@ function run(req: RunRequest & WatchdogTimes): void {
   // every value the script makes gets its creation line (up to a limit)
   const located = makeLocator(loader.files, req.file);
   const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
+    ...(times ? { timing: Object.assign(times, { "worker.end": now() }) } : {}),
     file: req.file,
     calls,
     elapsedMs: performance.now() - started,
@@ -320,6 +331,7 @@ function run(req: RunRequest & WatchdogTimes): void {
 process.once("message", (msg: ToWorker) => {
   if (msg.type !== "run") return;
   const req = msg as RunRequest & WatchdogTimes;
+  if (times) times["worker.run"] = now();
   startWatchdog({ ...req, state, clock, hookKey, runId: process.env[RUN_MARKER] ?? "" });
   try {
     run(req);

@@ -2,6 +2,7 @@
 // types, and the one helper that closes a switch over them.
 import type { Trace } from "../engine/trace";
 import type { Decision } from "../engine/types";
+import type { Times } from "./timing";
 
 /** a place in the user's source (1-based line and column) */
 export interface SourcePos {
@@ -54,6 +55,8 @@ export interface RunResult {
   exitCode?: number;
   /** the drawn call's showDecision picture: a two-input model's output over the plane (grid) with the data points; absent when the script showed none for that call */
   decision?: Decision;
+  /** timestamps of the run's way to the page (shared/timing.ts), only when the bench asks for them */
+  timing?: Times;
 }
 
 // ---- host <-> worker (child process, node ipc with structured clone, so NaN survives) ----
@@ -114,6 +117,12 @@ export interface StoppedMessage {
 export type FromWorker = ConsoleMessage | DoneMessage | FailedMessage | CallsMessage | StoppedMessage;
 
 // ---- host <-> webview (postMessage; numbers that are NaN or infinite travel as strings, see engine/json.ts) ----
+
+/** what the host posts to the page: one of ToWebview as JSON (engine/json.ts toJson), and timestamps when the bench asks for them */
+export interface Posted {
+  json: string;
+  times?: Times;
+}
 
 /** host -> webview: a run finished; draw its graph */
 export interface ShowTraceMessage {

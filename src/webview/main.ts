@@ -1,6 +1,7 @@
 // the panel's page: builds the layout, hands messages, keys and resizes to the controller
 import { fromJson, NUMERIC_KEYS } from "../engine/json";
-import type { FromWebview, ToWebview } from "../shared/protocol";
+import type { FromWebview, Posted, ToWebview } from "../shared/protocol";
+import { now, type Times } from "../shared/timing";
 import { assertNever } from "../shared/protocol";
 import { el } from "./dom";
 import { Controller } from "./controller";
@@ -15,6 +16,9 @@ declare function acquireVsCodeApi(): {
 
 /** fields of the host's messages that hold numbers, NaN and infinities included */
 const MESSAGE_NUMBERS = new Set([...NUMERIC_KEYS, "loss"]);
+
+/** when the page's document started loading, and when this bundle ran (the path bench reads them) */
+const pageTimes: Times = { "page.origin": performance.timeOrigin, "page.loaded": now() };
 
 const vscode = acquireVsCodeApi();
 
@@ -37,13 +41,35 @@ const controller = new Controller(
   { post: (m) => vscode.postMessage(m), load: () => vscode.getState(), save: (s) => vscode.setState(s) },
 );
 
-window.addEventListener("message", (event: MessageEvent<string>) => {
+/** the runs' timestamps from the command to the drawn page, one record a run, when the host sent times (the path bench reads them) */
+const timings: Times[] = [];
+(globalThis as { bpsTimings?: Times[] }).bpsTimings = timings;
+
+window.addEventListener("message", (event: MessageEvent<Posted | string>) => {
   performance.mark("bps:trace-received");
-  const msg = fromJson<ToWebview>(event.data, MESSAGE_NUMBERS);
+  const receivedAt = now();
+  // a bare string: a message as JSON, as the bench's harness page posts it
+  const posted: Posted = typeof event.data === "string" ? { json: event.data } : event.data;
+  const msg = fromJson<ToWebview>(posted.json, MESSAGE_NUMBERS);
   switch (msg.type) {
-    case "showTrace":
+    case "showTrace": {
+      const times: Times | undefined = posted.times && {
+        ...pageTimes,
+        ...msg.result.timing,
+        ...posted.times,
+        "page.received": receivedAt,
+        "page.parsed": now(),
+      };
       controller.show(msg);
+      if (times) {
+        times["page.shown"] = now();
+        // cytoscape paints in a frame of its own: the second frame after is on screen
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => timings.push({ ...times, "page.painted": now(), nodes: msg.result.trace?.nodes.length ?? 0 })),
+        );
+      }
       break;
+    }
     case "runState":
       controller.running(msg.fileName);
       break;
@@ -107,4 +133,5 @@ window.addEventListener("resize", () => {
 // the pointer left the graph (perhaps the whole page): no node is hovered any more
 graphBox.addEventListener("mouseleave", () => controller.hideTip(tooltip));
 
+pageTimes["page.ready"] = now();
 vscode.postMessage({ type: "ready" });
