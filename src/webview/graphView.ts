@@ -14,7 +14,9 @@ import type { Viewport } from "./state";
 import { FRAME_TITLE } from "./groupLayout";
 import { MIN_READABLE_ZOOM, fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
-import { OP_D, OP_GAP, boxLines, runLines, valueBox } from "./unitSize";
+import { OP_D, OP_GAP, boxLines, heatTop, runLines, valueBox } from "./unitSize";
+import { heatSize } from "./tensorText";
+import { heatmapUrl } from "./heatmap";
 import { nameOf, shortName } from "./names";
 
 cytoscape.use(cytoscapeSvg);
@@ -79,6 +81,8 @@ export class GraphView {
   private readonly base = new Map<string, string>();
   /** each element's state and label as last drawn */
   private readonly shown = new Map<string, string>();
+  /** the heatmap each tensor box shows now, by box key */
+  private readonly heatShown = new Map<number, string>();
   private readonly eles = new Map<string, cytoscape.SingularElementReturnValue>();
   /** what each element drawn is (identity()): an element whose identity changes is made again */
   private readonly identities = new Map<string, string>();
@@ -182,8 +186,35 @@ export class GraphView {
         if (ele.isNode()) pinBackgrounding(ele);
       });
     });
+    this.heatShown.clear();
+    this.paintHeat(look, tree);
     this.container.dataset.units = String(scene.view.units.length);
     this.publishSoon();
+  }
+
+  /** the heatmaps of the closed tensor boxes too big for a grid of numbers, at this moment */
+  private paintHeat(look: Look, tree: GroupTree): void {
+    const scene = this.scene;
+    if (!scene) return;
+    for (const u of scene.view.units) {
+      if (u.kind !== "box") continue;
+      const b = tree.boxes[u.key];
+      const heat = b.tensor && heatSize(b.tensor.shape);
+      const ele = heat && this.eles.get(`g${u.key}`);
+      if (!heat || !ele) continue;
+      const url = heatmapUrl(b, look.cells.of, heat.cell);
+      if (this.heatShown.get(u.key) === url) continue;
+      this.heatShown.set(u.key, url);
+      ele.style({
+        "background-image": url,
+        "background-fit": "none",
+        "background-clip": "none",
+        "background-width": heat.w,
+        "background-height": heat.h,
+        "background-position-x": "50%",
+        "background-position-y": heatTop(b),
+      });
+    }
   }
 
   /** publishes once the page is idle: measuring what is in view makes cytoscape style every new element */
@@ -289,7 +320,10 @@ export class GraphView {
   /** the labels and highlights for a moment of the pass */
   update(look: Look, tree: GroupTree, marks: Marks): void {
     this.marks = marks;
-    this.cy.batch(() => this.paint(look, tree, (id, classes, label) => this.show(id, classes, label)));
+    this.cy.batch(() => {
+      this.paint(look, tree, (id, classes, label) => this.show(id, classes, label));
+      this.paintHeat(look, tree);
+    });
   }
 
   /** each element's state classes and label (undefined: it has none that changes), as the look says */
@@ -466,6 +500,7 @@ export class GraphView {
     this.eles.clear();
     this.base.clear();
     this.shown.clear();
+    this.heatShown.clear();
     this.identities.clear();
   }
 

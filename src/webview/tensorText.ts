@@ -60,9 +60,29 @@ function short(x: number): string {
   return String(Number(x.toFixed(a >= 100 ? 1 : 3)));
 }
 
-/** how many lines the numbers take: the grid's rows, or the summary's two */
-export function gridLineCount(shape: readonly number[]): number {
-  return fitsGrid(shape) ? matrixSize(shape).rows : 2;
+/** a tensor too big for a grid but no bigger than this many rows and columns is drawn as a heatmap */
+export const HEAT_MAX = 64;
+/** a heatmap's longer side, in px at most */
+const HEAT_PX = 128;
+
+/** a heatmap's size in px and its cell's, when the tensor is drawn as one */
+export function heatSize(shape: readonly number[]): { w: number; h: number; cell: number } | undefined {
+  if (fitsGrid(shape)) return undefined;
+  const { rows, cols } = matrixSize(shape);
+  if (rows > HEAT_MAX || cols > HEAT_MAX) return undefined;
+  const cell = Math.max(2, Math.floor(HEAT_PX / Math.max(rows, cols)));
+  return { w: cols * cell, h: rows * cell, cell };
+}
+
+/** the text lines a heatmap's picture takes, at `lineH` px a line */
+export function heatLines(shape: readonly number[], lineH: number): number {
+  const heat = heatSize(shape);
+  return heat ? Math.ceil(heat.h / lineH) : 0;
+}
+
+/** how many lines the numbers take: the grid's rows; else the summary's two, under the heatmap if there is one */
+export function gridLineCount(shape: readonly number[], lineH: number): number {
+  return fitsGrid(shape) ? matrixSize(shape).rows : heatLines(shape, lineH) + 2;
 }
 
 /** the widest numbers line, in characters */
@@ -72,9 +92,15 @@ export function gridChars(shape: readonly number[]): number {
 
 /**
  * the numbers of a tensor as lines: its grid, row by row; too big for a grid, its min and max and
- * its mean. `numberOf` gives an element's number (undefined: not computed yet)
+ * its mean (under room for its heatmap). `numberOf` gives an element's number (undefined: not
+ * computed yet)
  */
-export function gridLines(shape: readonly number[], ids: readonly number[], numberOf: (id: number) => number | undefined): string[] {
+export function gridLines(
+  shape: readonly number[],
+  ids: readonly number[],
+  numberOf: (id: number) => number | undefined,
+  lineH: number,
+): string[] {
   if (fitsGrid(shape)) {
     const { rows, cols } = matrixSize(shape);
     const lines: string[] = [];
@@ -97,6 +123,8 @@ export function gridLines(shape: readonly number[], ids: readonly number[], numb
     if (x < min || Number.isNaN(x)) min = x;
     if (x > max || Number.isNaN(x)) max = x;
   }
-  if (known === 0) return ["min ?  max ?", "mean ?"];
-  return [`min${cellText(min)}\u00a0\u00a0max${cellText(max)}`, `mean${cellText(sum / known)}`];
+  // the heatmap is drawn over blank lines above the summary
+  const room = Array.from({ length: heatLines(shape, lineH) }, () => "\u00a0");
+  if (known === 0) return [...room, "min ?  max ?", "mean ?"];
+  return [...room, `min${cellText(min)}\u00a0\u00a0max${cellText(max)}`, `mean${cellText(sum / known)}`];
 }

@@ -4,7 +4,7 @@ import type { Trace, TraceUpdate } from "../engine/trace";
 import { countOf, fmt } from "./format";
 import { nameOf, shortName } from "./names";
 import { boxLabel, type Box } from "./groupTree";
-import { gridChars, gridLineCount, gridLines, shapeLine } from "./tensorText";
+import { gridChars, gridLineCount, gridLines, heatSize, shapeLine } from "./tensorText";
 
 /** the graph's text size in px; at zoom z it reads as FONT_PX * z on screen */
 export const FONT_PX = 12;
@@ -62,7 +62,8 @@ export interface Cells {
  */
 export function boxLines(b: Box, outGrad: string, cells?: Cells): string[] {
   const t = b.tensor;
-  if (t && cells) return [`▸ ${shortName(boxLabel(b))}`, `${shapeLine(t)}  ${cells.what}`, ...gridLines(t.shape, t.values, cells.of)];
+  if (t && cells)
+    return [`▸ ${shortName(boxLabel(b))}`, `${shapeLine(t)}  ${cells.what}`, ...gridLines(t.shape, t.values, cells.of, LINE_H)];
   return [`▸ ${shortName(boxLabel(b))}`, countOf(b.size), outGrad];
 }
 
@@ -72,8 +73,9 @@ const GRAD_LINE_CHARS = 16;
 export function boxUnit(b: Box): { w: number; h: number } {
   const t = b.tensor;
   if (t) {
-    const chars = Math.max(shortName(boxLabel(b)).length + 2, shapeLine(t).length + 6, gridChars(t.shape));
-    return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: (2 + gridLineCount(t.shape)) * LINE_H + PAD_Y + 4 };
+    const heatW = Math.ceil((heatSize(t.shape)?.w ?? 0) / CHAR_W);
+    const chars = Math.max(shortName(boxLabel(b)).length + 2, shapeLine(t).length + 6, gridChars(t.shape), heatW);
+    return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: (2 + gridLineCount(t.shape, LINE_H)) * LINE_H + PAD_Y + 4 };
   }
   const chars = Math.max(shortName(boxLabel(b)).length + 2, countOf(b.size).length, GRAD_LINE_CHARS);
   return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 3 * LINE_H + PAD_Y + 4 };
@@ -91,4 +93,15 @@ export function runLines(count: number, first: string, last: string): string[] {
 export function runUnit(count: number, first: string, last: string): { w: number; h: number } {
   const chars = Math.max(...runLines(count, first, last).map((l) => l.length));
   return { w: Math.ceil(chars * CHAR_W) + PAD_X, h: 2 * LINE_H + PAD_Y };
+}
+
+/** where a tensor box's heatmap sits: its top, in px from the box's top (the name and the shapes above it) */
+export function heatTop(b: Box): number {
+  const t = b.tensor!;
+  const lines = 2 + gridLineCount(t.shape, LINE_H);
+  const box = boxUnit(b).h;
+  const textTop = (box - lines * LINE_H) / 2;
+  const heat = heatSize(t.shape)!;
+  const room = (gridLineCount(t.shape, LINE_H) - 2) * LINE_H;
+  return textTop + 2 * LINE_H + (room - heat.h) / 2;
 }
