@@ -4,6 +4,7 @@
 //
 //   npm run bench          (bytes per value need gc: node --expose-gc out/bench/engine.bench.js)
 //                          (the long sum's numeric check alone: node out/bench/engine.bench.js --long-sum)
+//                          (the short loop and the worker's peak alone: node out/bench/engine.bench.js --loop)
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
@@ -30,6 +31,8 @@ import {
 const WARMUP = 30;
 const STEPS = 100;
 const SEMI_SPACE_MB = 64;
+/** a learner's short training loop: steps from the script's first line, nothing warmed up */
+const LOOP_STEPS = 20;
 
 const data = twoMoons(100, 0.1, 1);
 const model = new MLP(2, [16, 16, 1], { seed: 42 });
@@ -123,10 +126,13 @@ function bytesPerValue(): { graph: number; recording: number } | null {
 
 interface PythonFigures {
   median_ms: number;
+  /** every step's ms in order, the first included */
+  ms: number[];
   values_per_step: number;
   python: string;
 }
 
+/** micrograd in cpython: LOOP_STEPS steps from a fresh process (the first one's ms is a short loop's first step) */
 function python(): PythonFigures | string {
   const candidates = [
     path.join(__dirname, "..", "..", "bench", "micrograd_step.py"),
@@ -135,7 +141,11 @@ function python(): PythonFigures | string {
   const script = candidates.find((p) => fs.existsSync(p));
   if (script === undefined) return "skipped (bench/micrograd_step.py not found)";
   try {
-    const out = execFileSync("python3", [script, "5"], { encoding: "utf8", timeout: 600_000, stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("python3", [script, String(LOOP_STEPS - 1)], {
+      encoding: "utf8",
+      timeout: 600_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return JSON.parse(out.trim().split("\n").pop()!) as PythonFigures;
   } catch (e) {
     return `skipped (python3: ${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
@@ -176,6 +186,146 @@ function productPath(runs = 3): ProductFigures | string {
     locatedUs: med((p) => p.locatedUs),
     unlocatedUs: med((p) => p.unlocatedUs),
   };
+}
+
+/** the repository's root (where bin/ and bench/scripts/ are) */
+function repoRoot(): string | undefined {
+  return [path.join(__dirname, "..", ".."), process.cwd()].find((p) => fs.existsSync(path.join(p, "bench", "scripts", "moons-loop.ts")));
+}
+
+interface LoopFigures {
+  /** the whole loop, ms */
+  total: number;
+  /** its first steps, ms each */
+  first: number[];
+  /** the median of the steps after those */
+  rest: number;
+  /** `backprop-stepper run` from start to exit, ms */
+  wall: number;
+}
+
+/** a step list's figures: total, the first 3, the median of the rest */
+function loopFigures(ms: readonly number[], wall = NaN): LoopFigures {
+  const rest = ms.slice(3).sort((a, b) => a - b);
+  return { total: ms.reduce((a, b) => a + b, 0), first: ms.slice(0, 3), rest: rest[rest.length >> 1], wall };
+}
+
+/**
+ * a short loop through the product, as a learner runs it: `backprop-stepper run
+ * bench/scripts/moons-loop.ts` (LOOP_STEPS steps from the script's first line, creation lines and
+ * steps recorded as always). each run's figures; the bench quotes the run with the median total.
+ */
+function loopThroughProduct(runs = 5): LoopFigures[] | string {
+  const root = repoRoot();
+  if (root === undefined) return "skipped (bench/scripts/moons-loop.ts not found)";
+  const cli = path.join(root, "bin", "backprop-stepper.js");
+  const script = path.join(root, "bench", "scripts", "moons-loop.ts");
+  const all: LoopFigures[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const out = execFileSync(process.execPath, [cli, "run", script], {
+        encoding: "utf8",
+        timeout: 120_000,
+        env: { ...process.env, BENCH_STEPS: String(LOOP_STEPS) },
+      });
+      const wall = performance.now() - t;
+      all.push(loopFigures((JSON.parse(out.trim().split("\n").pop()!) as { ms: number[] }).ms, wall));
+    }
+  } catch (e) {
+    return `skipped (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
+  }
+  return all.sort((a, b) => a.total - b.total);
+}
+
+// loaded into every node process of a run (NODE_OPTIONS): in the worker (the one with an ipc
+// channel) it writes the process's peak resident memory to a file as the run's last message goes,
+// before and after sending it (the host ends the worker as soon as it has the message, so the
+// second write, which counts the message's encoding, may not happen; an exit handler would not run)
+const PEAK_PRELOAD = `const fs = require("node:fs");
+const file = process.env.BENCH_PEAK_FILE;
+if (file && typeof process.send === "function") {
+  const send = process.send;
+  const peak = () => fs.writeFileSync(file, String(process.resourceUsage().maxRSS));
+  process.send = function (msg, ...rest) {
+    const last = msg && (msg.type === "done" || msg.type === "failed" || msg.type === "stopped");
+    if (last) peak();
+    const r = send.call(this, msg, ...rest);
+    if (last) peak();
+    return r;
+  };
+}
+`;
+
+/** the worker's peak resident memory (MB) for `backprop-stepper <args> bench/scripts/<script>`: median of runs */
+function workerPeakMb(script: string, args: string[] = ["run"], runs = 3): number | string {
+  const root = repoRoot();
+  if (root === undefined) return "skipped (bench/scripts not found)";
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-peak-"));
+  try {
+    const preload = path.join(dir, "peak.cjs");
+    const file = path.join(dir, "peak.txt");
+    fs.writeFileSync(preload, PEAK_PRELOAD);
+    const mb: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      fs.rmSync(file, { force: true });
+      execFileSync(
+        process.execPath,
+        [path.join(root, "bin", "backprop-stepper.js"), ...args, path.join(root, "bench", "scripts", script)],
+        {
+          timeout: 120_000,
+          maxBuffer: 1 << 30,
+          stdio: ["ignore", "ignore", "pipe"],
+          env: { ...process.env, NODE_OPTIONS: `--require ${JSON.stringify(preload)}`, BENCH_PEAK_FILE: file },
+        },
+      );
+      mb.push(Number(fs.readFileSync(file, "utf8")) / 1024);
+    }
+    return mb.sort((a, b) => a - b)[runs >> 1];
+  } catch (e) {
+    return `skipped (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ms3 = (xs: readonly number[]) => xs.map((x) => f(x, 0)).join(", ");
+
+/** the short loop through the product beside cpython's, and the worker's peak memory for the moons step */
+function shortLoop(py: PythonFigures | string): void {
+  const runs = loopThroughProduct();
+  const load = os
+    .loadavg()
+    .map((x) => f(x, 1))
+    .join(" ");
+  if (typeof runs === "string") console.log(`short loop:          ${runs}`);
+  else {
+    const mid = runs[runs.length >> 1];
+    console.log(
+      `short loop (${LOOP_STEPS} steps of the moons mlp, backprop-stepper run bench/scripts/moons-loop.ts, ${runs.length} runs, load ${load}):`,
+    );
+    console.log(
+      `  median run:        ${f(mid.total, 0)} ms for the loop (runs: ${runs.map((r) => f(r.total, 0)).join(", ")}); ` +
+        `first steps ${ms3(mid.first)} ms, then median ${f(mid.rest, 1)} ms/step; the run ${f(mid.wall / 1000, 2)} s wall`,
+    );
+    if (typeof py !== "string" && py.ms.length >= LOOP_STEPS) {
+      const pyLoop = loopFigures(py.ms.slice(0, LOOP_STEPS));
+      console.log(
+        `  cpython micrograd: ${f(pyLoop.total, 0)} ms for the same loop (first steps ${ms3(pyLoop.first)} ms, then median ${f(pyLoop.rest, 0)})`,
+      );
+      console.log(
+        `  loop vs cpython:   ${f(pyLoop.total / mid.total, 0)}x faster (the first 3 steps ${f(
+          pyLoop.first.reduce((a, b) => a + b) / mid.first.reduce((a, b) => a + b),
+          0,
+        )}x, the rest ${f(pyLoop.rest / mid.rest, 0)}x)`,
+      );
+    }
+  }
+  const mb = (x: number | string) => (typeof x === "string" ? x : `${f(x, 0)} MB`);
+  console.log(
+    `worker peak memory:  ${mb(workerPeakMb("moons.ts"))} for the moons step (backprop-stepper run bench/scripts/moons.ts, median of 3), ` +
+      `${mb(workerPeakMb("moons.ts", ["trace", "--json"], 1))} with its trace (trace --json)`,
+  );
 }
 
 /** the timings again in a child node with a larger young generation */
@@ -281,6 +431,8 @@ const line = (t: Timing) => `median ${f(t.median)} ms/step, p90 ${f(t.p90)}, min
 function main(): void {
   // only the long sum's figures: node out/bench/engine.bench.js --long-sum
   if (process.argv.includes("--long-sum")) return longSum();
+  // only the short loop, cpython's and the worker's peak: node out/bench/engine.bench.js --loop
+  if (process.argv.includes("--loop")) return shortLoop(python());
   if (process.argv.includes("--timings-only")) {
     const off = timeSteps(false);
     const on = timeSteps(true);
@@ -340,6 +492,7 @@ function main(): void {
 
   const py = python();
   const product = productPath();
+  shortLoop(py);
   if (typeof py === "string") console.log(`cpython micrograd:   ${py}`);
   else {
     console.log(`cpython micrograd:   median ${f(py.median_ms, 0)} ms/step (${py.values_per_step} values/step, python ${py.python})`);

@@ -1,7 +1,9 @@
 """the engine benchmark's workload in micrograd's own style (a Value with a _backward closure per op,
 a set-based recursive topological sort), pure cpython, for a side-by-side figure:
 MLP(2, [16, 16, 1]) with tanh hidden layers and a linear output, 100 two-moons points, whole-batch
-mse, one step = forward + zero_grad + backward + sgd update. prints one json line.
+mse, one step = forward + zero_grad + backward + sgd update. prints one json line: the median step
+after the first, and every step's ms in order (steps + 1 of them, the first included: a short loop's
+total).
 
     python3 bench/micrograd_step.py [steps]
 """
@@ -168,8 +170,8 @@ def main():
             p.data -= 0.01 * p.grad
         times.append((time.perf_counter() - t0) * 1000)
         values = Value.created - before
-    times = sorted(times[1:])
-    print(json.dumps({"median_ms": times[len(times) // 2], "values_per_step": values, "python": sys.version.split()[0]}))
+    rest = sorted(times[1:])
+    print(json.dumps({"median_ms": rest[len(rest) // 2], "ms": times, "values_per_step": values, "python": sys.version.split()[0]}))
 
 
 if __name__ == "__main__":

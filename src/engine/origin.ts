@@ -1,8 +1,10 @@
 // where new values come from. the engine cannot know the user's source lines (it is pure); the
 // runner installs a locator that can. with none installed a value costs one null check.
+import type { Group } from "./group";
 import type { SourceLoc } from "./types";
 
-export type Locator = () => SourceLoc | undefined;
+/** the runner's: the creation place of a value being made in `group` (its group, null outside any) */
+export type Locator = (group: Group | null) => SourceLoc | undefined;
 
 let locator: Locator | null = null;
 
@@ -11,9 +13,9 @@ export function setLocator(fn: Locator | null): void {
   locator = fn;
 }
 
-/** @internal the creation place of a value being constructed */
-export function locate(): SourceLoc | undefined {
-  return locator === null ? undefined : locator();
+/** @internal the creation place of a value being constructed in `group` */
+export function locate(group: Group | null): SourceLoc | undefined {
+  return locator === null ? undefined : locator(group);
 }
 
 /** runs fn with no creation places asked for: the values it makes are not the script's graph (a picture's) */

@@ -61,7 +61,7 @@ export class Value implements Node {
     block[this._i] = data; // grad starts at 0, as the block does
     this.label = label;
     this.group = currentGroup();
-    this.loc = locate();
+    this.loc = locate(this.group);
     this._code = LEAF;
     this._a = null;
     this._b = null;

@@ -1,12 +1,27 @@
 // the line of the user's script that created each value: a structured stack capture (no string
-// formatting) mapped through the source map node keeps for each of the user's files. a capture costs a few microseconds, so only
-// the first LOCATE_LIMIT values of a run get one; the panel says when the rest have none.
+// formatting) mapped through the source map node keeps for each of the user's files. a capture costs
+// several microseconds, many times what making the value costs, so captures are few:
+// - a value made inside the engine's own code (a module's call, a loss, a sum: a group of one of
+//   ENGINE_KINDS, no script code runs in it) is made at the script's call into that code: one
+//   capture for the outermost such group (model.forward(x) on one sample) serves the hundreds of
+//   values made inside it, and reaches as deep as that call is;
+// - a value the script makes itself (a.mul(b), new Value(2)) gets a capture of its own;
+// - only the first LOCATE_LIMIT values of a run get a place; the panel says when the rest have none.
+// a place is one shared object per place in the code.
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 import { setLocator, type Locator } from "../engine/origin";
+import type { Group, GroupKind } from "../engine/group";
 import type { SourceLoc } from "../engine/value";
 
 export const LOCATE_LIMIT = 20_000;
+
+/** groups whose values the engine's own code makes: "group" (withModule, the script's own code inside) and tensor ops are not */
+const ENGINE_KINDS: ReadonlySet<GroupKind> = new Set<GroupKind>(["model", "layer", "neuron", "loss", "term", "sum", "mean"]);
+/** frames a value the script makes itself is looked for in: its line is a few calls up */
+const OWN_FRAMES = 12;
+/** frames the script's call into the engine is looked for in: below the nested calls of a model's layers and neurons */
+const ENGINE_FRAMES = 100;
 
 export interface LocatorState {
   locator: Locator;
@@ -16,9 +31,16 @@ export interface LocatorState {
 
 const asSites = (_: Error, sites: NodeJS.CallSite[]) => sites;
 
+/** the outermost group of the engine's own code that `g` (one of them) is in */
+function entryOf(g: Group): Group {
+  let e = g;
+  while (e.parent !== null && ENGINE_KINDS.has(e.parent.kind)) e = e.parent;
+  return e;
+}
+
 /** places in `entry` (or the files it imports, `userFiles` as they load) for the values they make */
 export function makeLocator(userFiles: ReadonlySet<string>, entry: string): LocatorState {
-  const state = { asked: 0, locator: (): SourceLoc | undefined => undefined };
+  const state = { asked: 0, locator: ((): SourceLoc | undefined => undefined) as Locator };
   // node reads a file's source map when it compiles the file, before the file makes a value
   const maps = new Map<string, ReturnType<typeof findSourceMap>>();
   const mapOf = (file: string) => {
@@ -34,44 +56,72 @@ export function makeLocator(userFiles: ReadonlySet<string>, entry: string): Loca
     }
     return f;
   };
-  state.locator = () => {
+  // the place of each position met in the code node runs, by file: line * 2^20 + column
+  const places = new Map<string, Map<number, SourceLoc | undefined>>();
+  const placeOf = (name: string, line: number, column: number): SourceLoc | undefined => {
+    let known = places.get(name);
+    if (known === undefined) places.set(name, (known = new Map()));
+    const key = line * 1048576 + column;
+    if (known.has(key)) return known.get(key);
+    const place = mapped(name, line, column);
+    known.set(key, place);
+    return place;
+  };
+  const mapped = (name: string, line: number, column: number): SourceLoc | undefined => {
+    const map = mapOf(name);
+    if (!map) {
+      // a .js file of the user's runs as written: its own line and column
+      const loc: SourceLoc = { line, column };
+      if (name !== entry) loc.file = name;
+      return loc;
+    }
+    const entryAt = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+    if (entryAt.originalSource === undefined || entryAt.originalLine === undefined) return undefined;
+    const file = fileOf(entryAt.originalSource);
+    const loc: SourceLoc = { line: entryAt.originalLine + 1, column: (entryAt.originalColumn ?? 0) + 1 };
+    if (file !== entry) loc.file = file;
+    return loc;
+  };
+  /** the innermost frame in the user's files, within `frames` of the value's making (the engine itself lives in the worker's file) */
+  const capture = (frames: number): SourceLoc | undefined => {
+    const prepare = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
+    Error.prepareStackTrace = asSites;
+    Error.stackTraceLimit = frames;
+    const holder: { stack?: unknown } = {};
+    // from the frame below the locator's: locate(), the value's constructor, …
+    Error.captureStackTrace(holder, state.locator);
+    const sites = holder.stack as NodeJS.CallSite[];
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+    for (const site of sites) {
+      const name = site.getFileName();
+      if (name && userFiles.has(name)) return placeOf(name, site.getLineNumber()!, site.getColumnNumber()!);
+    }
+    return undefined;
+  };
+
+  // the group of the value before, its outermost engine group, and their place
+  let lastGroup: Group | null = null;
+  let lastEntry: Group | null = null;
+  let lastPlace: SourceLoc | undefined;
+  state.locator = (group: Group | null): SourceLoc | undefined => {
     if (++state.asked > LOCATE_LIMIT) {
       // past the limit the engine stops asking: a value then costs one null check
       setLocator(null);
       return undefined;
     }
-    const prepare = Error.prepareStackTrace;
-    const limit = Error.stackTraceLimit;
-    Error.prepareStackTrace = asSites;
-    Error.stackTraceLimit = 12;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, state.locator);
-    const sites = holder.stack as NodeJS.CallSite[];
-    Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
-    // the innermost frame in the user's files: the engine itself lives in the worker's file
-    for (const site of sites) {
-      const name = site.getFileName();
-      if (!name || !userFiles.has(name)) continue;
-      const map = mapOf(name);
-      if (!map) {
-        // a .js file of the user's runs as written: its own line and column
-        const loc: SourceLoc = { line: site.getLineNumber()!, column: site.getColumnNumber()! };
-        if (name !== entry) loc.file = name;
-        return loc;
-      }
-      const entryAt = map.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1) as {
-        originalSource?: string;
-        originalLine?: number;
-        originalColumn?: number;
-      };
-      if (entryAt.originalSource === undefined || entryAt.originalLine === undefined) return undefined;
-      const file = fileOf(entryAt.originalSource);
-      const loc: SourceLoc = { line: entryAt.originalLine + 1, column: (entryAt.originalColumn ?? 0) + 1 };
-      if (file !== entry) loc.file = file;
-      return loc;
+    if (group !== null && group === lastGroup) return lastPlace;
+    if (group === null || !ENGINE_KINDS.has(group.kind)) return capture(OWN_FRAMES);
+    // a group the engine made: the outermost one's place, found once; a group object is not
+    // entered again, so a new one is a new call of the script's
+    const e = entryOf(group);
+    if (e !== lastEntry) {
+      lastEntry = e;
+      lastPlace = capture(ENGINE_FRAMES);
     }
-    return undefined;
+    lastGroup = group;
+    return lastPlace;
   };
   return state;
 }

@@ -171,6 +171,43 @@ describe("runner", function () {
     void file;
   });
 
+  it("places a value made inside a model or a loss at the script's call into it, one made in withModule at its own line", async () => {
+    const script =
+      'import { MLP, Value, mse, withModule } from "backprop-stepper";\n' +
+      "const model = new MLP(2, [3, 1], { seed: 1 });\n" +
+      "const xs = [[1, 2], [3, 4]];\n" +
+      "const preds = xs.map((x) =>\n  model.forward(x));\n" +
+      'const loss = withModule("mine", () =>\n  mse(preds, [1, 0]).add(new Value(0.5, "c")));\n' +
+      "loss.backward();\n";
+    const { outcome } = await run("modelLines.ts", script);
+    assert.ok(outcome.ok);
+    const at = (needle: string) => {
+      const before = script.slice(0, script.indexOf(needle)).split("\n");
+      return `${before.length}:${before.at(-1)!.length + 1}`;
+    };
+    const nodes = outcome.result.trace!.nodes;
+    const lines = new Map<string, number>();
+    for (const n of nodes) {
+      const key = n.loc === undefined ? "none" : `${n.loc.line}:${n.loc.column}`;
+      lines.set(key, (lines.get(key) ?? 0) + 1);
+    }
+    // 13 parameters, at `new MLP`; for each of two samples its 2 inputs, 3 tanh neurons (products,
+    // sums, tanh) and a linear one, at `forward`; mse's values at `mse`; the script's own two at theirs
+    const params = 3 * 3 + 1 * 4;
+    const perSample = 2 + 3 * (2 + 2 + 1) + 1 * (3 + 3);
+    assert.deepStrictEqual(
+      Object.fromEntries(lines),
+      Object.fromEntries([
+        [at("new MLP"), params],
+        [at("forward(x)"), 2 * perSample],
+        [at("mse("), nodes.length - params - 2 * perSample - 2],
+        [at("add(new"), 1],
+        [at('new Value(0.5, "c")'), 1],
+      ]),
+    );
+    assert.strictEqual(nodes.find((n) => n.label === "c")!.loc!.line, 7);
+  });
+
   it("stops recording creation lines past the limit, and says so", async () => {
     const { outcome } = await run(
       "manyValues.ts",
