@@ -5,6 +5,7 @@ import { toJson } from "../engine/json";
 import type { ParamUpdate, Trace, UpdateRecord } from "../engine/types";
 import type { BackwardSummary, RunResult } from "../shared/protocol";
 import { columns, formatNumber, formatTraceTable, terminalSafe } from "./traceTable";
+import { formatTensorOps } from "./tensorOps";
 
 /** one backward() call of the run in `trace --json`: its loss and what the script tracked for it */
 export interface CallJson {
@@ -22,7 +23,8 @@ export function traceJson(trace: Trace, result: Pick<RunResult, "calls" | "decis
 /** what `trace` prints on stdout for a run with a drawn trace */
 export function traceOutput(trace: Trace, result: Pick<RunResult, "calls" | "decision">, json: boolean): string {
   if (json) return toJson(traceJson(trace, result));
-  const parts = [formatTraceTable(trace)];
+  const tensors = formatTensorOps(trace);
+  const parts = tensors === "" ? [formatTraceTable(trace)] : [tensors, formatTraceTable(trace)];
   const names = new Map<number, string>();
   for (const n of trace.nodes) names.set(n.id, n.label === "" ? `#${n.id}` : `${terminalSafe(n.label)}#${n.id}`);
   if (trace.update) parts.push(formatUpdate(trace.update, trace.index, (id) => names.get(id) ?? `#${id}`));

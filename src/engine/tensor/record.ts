@@ -36,7 +36,8 @@ function formula(r: TensorRecord, depth: number): string {
   const op = r.op;
   if (op === "tensor") return r.out.label !== "" ? r.out.label : "tensor";
   const infix = INFIX[op] !== undefined;
-  const args = r.inputs.map((x) => operand(x, depth, infix ? op : null));
+  const tight = op === "pow" || op === "neg" || op === "transpose";
+  const args = r.inputs.map((x) => operand(x, depth, infix || tight ? op : null));
   if (infix) return args.join(INFIX[op]);
   if (op === "transpose") return `${args[0]}ᵀ`;
   if (op === "neg") return `-${args[0]}`;
@@ -47,7 +48,7 @@ function formula(r: TensorRecord, depth: number): string {
 }
 
 /** how tightly an infix op binds */
-const BINDS: Record<string, number> = { add: 1, sub: 1, mul: 2, div: 2, matmul: 3 };
+const BINDS: Record<string, number> = { add: 1, sub: 1, mul: 2, div: 2, matmul: 3, neg: 4, pow: 4, transpose: 4 };
 
 /**
  * an operand's name: its label, a number, or the op that made it; in parentheses inside an infix
