@@ -51,3 +51,34 @@ export function stepOut(s: StepBoxes, p: number): number {
   }
   return total;
 }
+
+/**
+ * where Step stops in a graph of tensor ops: after each step outside every tensor op, and after
+ * the last step of each op (its outermost tensor box), when the op has sent all its grads. the
+ * scalar order interleaves ops (an element's whole chain goes back before the next element's), so
+ * at a stop the next op may be part done; Into steps the scalars one by one. `isOp`: whether a box
+ * is a tensor op's. without tensor ops, every position is a stop
+ */
+export function opStops(s: StepBoxes, isOp: (box: number) => boolean): number[] {
+  const last = new Map<number, number>();
+  const opOf = s.chains.map((chain) => chain.find(isOp));
+  opOf.forEach((op, i) => op !== undefined && last.set(op, i));
+  const stops = [0];
+  opOf.forEach((op, i) => {
+    if (op === undefined || last.get(op) === i) stops.push(i + 1);
+  });
+  return stops;
+}
+
+/** Step: on to the next stop */
+export function stepOp(stops: readonly number[], p: number, total: number): number {
+  for (const q of stops) if (q > p) return q;
+  return total;
+}
+
+/** Back: to the stop before */
+export function backOp(stops: readonly number[], p: number): number {
+  let best = 0;
+  for (const q of stops) if (q < p) best = q;
+  return best;
+}

@@ -3,7 +3,7 @@
 // (factsOf) and shared by the page's update functions and its views; the page's state is elsewhere.
 import type { Trace, TraceNode } from "../engine/trace";
 import { describeBox, groupTree, pathOf, type GroupTree } from "./groupTree";
-import type { StepBoxes } from "./navigation";
+import { opStops, type StepBoxes } from "./navigation";
 import { Stepper } from "./stepper";
 import { widestLines } from "./unitSize";
 import { nameExpressions, nameOf } from "./names";
@@ -37,6 +37,9 @@ export class RunFacts {
   readonly forwardChains: StepBoxes;
   /** the forward steps each box holds */
   readonly forwardSpans = new Map<number, BoxSpan>();
+  /** whether box k is a tensor op's (tensors made from numbers have no steps) */
+  readonly isTensorOp = (k: number): boolean => this.tree.boxes[k]?.tensor !== undefined;
+  private stopsMade: { backward: number[]; forward: number[] } | undefined;
   private readonly stepper: Stepper;
   private tableRows: TableRow[] | undefined;
 
@@ -77,6 +80,14 @@ export class RunFacts {
     );
     spanOver(this.forwardSpans, this.forwardOrder);
     for (const b of this.tree.boxes) b.values.forEach((id, i) => this.placeInBox.set(id, i));
+  }
+
+  /** where Step and Back stop, backward and forward: each tensor op whole (opStops), else every step */
+  get stops(): { backward: number[]; forward: number[] } {
+    return (this.stopsMade ??= {
+      backward: opStops(this.chains, this.isTensorOp),
+      forward: opStops(this.forwardChains, this.isTensorOp),
+    });
   }
 
   get total(): number {

@@ -36,8 +36,8 @@ export function toolbar(act: (a: Action) => void, onSearch: (query: string, next
   const buttons: Record<Action, HTMLButtonElement> = {
     reset: b("reset", "Reset", "Reset: back to the start of the pass (Home)", "reset"),
     back: b("back", "◀ Back", "Undo the last step (←)", "back"),
-    step: b("step", "Step ▶", "Run the next node's local backward (→ or Space)", "step"),
-    into: b("into", "Into ↘", "Step into: on to the first node of the next group (neuron, layer, sample) (F11)", "step-into"),
+    step: b("step", "Step ▶", "Run the next node's local backward; in a tensor op, the whole op (→ or Space)", "step"),
+    into: b("into", "Into ↘", "Step into: on to the first node of the next group (neuron, layer, sample, tensor op) (F11)", "step-into"),
     over: b("over", "Over ↷", "Step over: run the next group (a whole neuron, layer or sample) in one click (F10)", "step-over"),
     out: b("out", "Out ↗", "Step out: finish the group the current node is in (Shift+F11)", "step-out"),
     continue: b("continue", "End ▶▶", "Continue: run the pass to the end (End)", "continue"),

@@ -4,7 +4,7 @@
 import type { CallMismatch, RunResult, ScriptError } from "../shared/protocol";
 import { carryOver, nextStop, type Breakpoint } from "./breakpoints";
 import { drawnOf } from "./drawn";
-import { stepInto, stepOut, stepOver } from "./navigation";
+import { backOp, stepInto, stepOp, stepOut, stepOver } from "./navigation";
 import { OPEN_BUDGET, focusOf, openToFit, settle, viewOf } from "./openBoxes";
 import { project } from "./projection";
 import { factsOf, type RunFacts } from "./runFacts";
@@ -233,9 +233,9 @@ function moved(f: RunFacts, shown: Shown, move: Move, breakpoints: readonly Brea
     case "reset":
       return { step: 0, stop: undefined };
     case "back":
-      return { step: Math.max(0, p - 1), stop: undefined };
+      return { step: backOp(f.stops.backward, p), stop: undefined };
     case "step":
-      return { step: Math.min(f.total, p + 1), stop: undefined };
+      return { step: stepOp(f.stops.backward, p, f.total), stop: undefined };
     case "into":
       return { step: stepInto(f.chains, p), stop: undefined };
     case "over":
@@ -256,9 +256,9 @@ function forwardMove(f: RunFacts, p: number, move: Move): number {
     case "reset":
       return 0;
     case "back":
-      return Math.max(0, p - 1);
+      return backOp(f.stops.forward, p);
     case "step":
-      return Math.min(total, p + 1);
+      return stepOp(f.stops.forward, p, total);
     case "into":
       return stepInto(f.forwardChains, p);
     case "over":

@@ -1,9 +1,9 @@
 // step over / into / out on hand-built box chains, and the page's boxes (on the step's path,
 // opening a graph to fit) on traces the real engine makes
 import * as assert from "node:assert";
-import { MLP, mse, type Trace } from "../../src/engine";
+import { MLP, mse, tensor, type Trace } from "../../src/engine";
 import { pathOf, type GroupTree } from "../../src/webview/groupTree";
-import { stepInto, stepOut, stepOver, type StepBoxes } from "../../src/webview/navigation";
+import { backOp, opStops, stepInto, stepOp, stepOut, stepOver, type StepBoxes } from "../../src/webview/navigation";
 import { project } from "../../src/webview/projection";
 import { OPEN_BUDGET, openToFit, viewOf } from "../../src/webview/openBoxes";
 import { factsOf } from "../../src/webview/runFacts";
@@ -281,4 +281,59 @@ describe("openToFit", () => {
       });
     }
   }
+});
+
+describe("Step and Back over tensor ops, a whole op at a time", () => {
+  //   step:  0    1    2    3    4    5    6    7
+  //   box:   -    1    2    1    -    2    2    -     (1 and 2 tensor ops, interleaved as the scalar order has them)
+  const ops: StepBoxes = { chains: [[], [1], [2], [1], [], [2], [2], []] };
+  const isOp = (b: number) => b === 1 || b === 2;
+  it("stops after each step outside the ops and after each op's last step", () => {
+    const stops = opStops(ops, isOp);
+    assert.deepStrictEqual(stops, [0, 1, 4, 5, 7, 8]);
+    assert.deepStrictEqual(
+      [0, 1, 2, 4, 5, 7, 8].map((p) => stepOp(stops, p, 8)),
+      [1, 4, 4, 5, 7, 8, 8],
+    );
+    assert.deepStrictEqual(
+      [8, 7, 5, 4, 3, 1, 0].map((p) => backOp(stops, p)),
+      [7, 5, 4, 1, 1, 0, 0],
+    );
+    // without tensor ops every position is a stop: Step and Back go one step
+    assert.deepStrictEqual(
+      opStops(nested, () => false),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+  });
+
+  it("on a tensor network the engine makes: each stop has an op just done, and stepping and stepping back meet the same stops", () => {
+    const X = tensor(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      "X",
+    );
+    const W = tensor(
+      [
+        [0.5, -1],
+        [2, 0.25],
+      ],
+      "W",
+    );
+    const loss = X.matmul(W).sigmoid().sum();
+    const f = factsOf(traceOf(loss.values[0]));
+    const ops = f.tree.boxes.filter((b) => b.tensor && b.tensor.op !== "tensor").length;
+    const forward = [0];
+    while (forward[forward.length - 1] < f.total) forward.push(stepOp(f.stops.backward, forward[forward.length - 1], f.total));
+    // the root's own step (the sum's output is drawn as itself), then each op: matmul, sigmoid, sum
+    assert.strictEqual(forward.length - 1, ops + 1, `stops ${forward.join(" ")}`);
+    const back = [f.total];
+    while (back[back.length - 1] > 0) back.push(backOp(f.stops.backward, back[back.length - 1]));
+    assert.deepStrictEqual(back.reverse(), forward);
+    // forward, each op's values are made together: a Step computes a whole op
+    const fwd = [0];
+    while (fwd[fwd.length - 1] < f.forwardOrder.length) fwd.push(stepOp(f.stops.forward, fwd[fwd.length - 1], f.forwardOrder.length));
+    assert.ok(fwd.length - 1 <= ops + 1, `forward stops ${fwd.join(" ")}`);
+  });
 });
