@@ -1,6 +1,7 @@
 // the typescript server plugin, in a real typescript language service: a script that imports
 // "backprop-stepper" with no install resolves to the engine's types, completes and type-checks
 import * as assert from "node:assert";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript/lib/tsserverlibrary";
 
@@ -50,6 +51,18 @@ describe("typescript server plugin", () => {
     const names = ls.getCompletionsAtPosition(file, text.length, {})!.entries.map((e) => e.name);
     for (const name of ["backward", "tanh", "relu", "grad", "data", "label"]) assert.ok(names.includes(name), name);
     assert.ok(!names.some((n) => n.startsWith("_")), "internals stay hidden");
+  });
+
+  it("type-checks the tensor examples (tensor, Tensor.manual, Linear, the losses and SGD on tensors)", function () {
+    this.timeout(60_000); // a language service per example
+    const examples = path.resolve(__dirname, "../../../examples");
+    for (const name of ["xor-tensors.ts", "manual-vs-auto.ts", "batch-linear.ts", "scalars-vs-tensors.ts"]) {
+      const source = fs.readFileSync(path.join(examples, name), "utf8");
+      // and a mistake at the end, so the check is seen to run: item() is a number
+      const ls = service({ [file]: source + "\nconst wrong: string = tensor([1, 2]).sum().item();\n" });
+      const errors = ls.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      assert.deepStrictEqual(errors, ["Type 'number' is not assignable to type 'string'."], name);
+    }
   });
 
   it("without the plugin the module is not found (so the test proves the plugin)", () => {
