@@ -27,6 +27,7 @@ import {
   type BackwardCall,
   type Trace,
 } from "../src/engine";
+import { tensorValuesPerStep, tensorVersusScalar } from "./tensorStep";
 
 const WARMUP = 30;
 const STEPS = 100;
@@ -428,11 +429,22 @@ function longSum(): void {
 const f = (x: number, d = 2) => x.toFixed(d);
 const line = (t: Timing) => `median ${f(t.median)} ms/step, p90 ${f(t.p90)}, min ${f(t.min)}, cpu ${f(t.cpu)}`;
 
+/** the same step written with tensors (bench/tensorStep.ts) beside the scalar one, recording on */
+function tensorLine(): void {
+  const values = tensorValuesPerStep();
+  const { scalar, tensor } = tensorVersusScalar(step);
+  console.log(
+    `with tensors:        median ${f(tensor)} ms/step (${values} values/step, three Linear on a [100, 2] batch) vs ${f(scalar)} scalar, interleaved, recording on: ${f(tensor / scalar)}x`,
+  );
+}
+
 function main(): void {
   // only the long sum's figures: node out/bench/engine.bench.js --long-sum
   if (process.argv.includes("--long-sum")) return longSum();
   // only the short loop, cpython's and the worker's peak: node out/bench/engine.bench.js --loop
   if (process.argv.includes("--loop")) return shortLoop(python());
+  // only the tensor step beside the scalar one: node out/bench/engine.bench.js --tensors
+  if (process.argv.includes("--tensors")) return tensorLine();
   if (process.argv.includes("--timings-only")) {
     const off = timeSteps(false);
     const on = timeSteps(true);
@@ -471,6 +483,7 @@ function main(): void {
   console.log(`values per step:     ${perStep}`);
   console.log(`recording off:       ${line(off)}  (${f(perStep / off.median / 1000, 1)} M values/s)`);
   console.log(`recording on:        ${line(on)}  (${f(on.median / off.median)}x off)`);
+  tensorLine();
   const big = withLargerYoungGeneration();
   if (typeof big === "string") console.log(`--max-semi-space-size=${SEMI_SPACE_MB}: ${big}`);
   else {
