@@ -1,6 +1,7 @@
 // backward in micrograd's two phases: the values in topological order (topo.ts), then the chain
-// rule, one node at a time from the root back to the leaves. the same loop computes the grads and,
-// when asked, records the steps, so the stepper can never show something the engine did not do.
+// rule, one node at a time from the root back to the leaves. a recorded pass keeps the grads before
+// and after it and the data it ran on (tape.ts); the steps the stepper shows are this same loop run
+// again on those numbers, so it can never show something the engine did not do.
 // referenceBackward.ts is the textbook version, short and slow; the unit tests check this one against it.
 
 import type { ManualOp, Node, PowExponent } from "./types";
@@ -19,7 +20,7 @@ export function backward(root: Node): void {
   const tape = listener !== null && isRecording() ? new TapeWriter(order) : null;
   // some grad was not 0 before the pass; a recording pass has just read them all
   const accumulated = tape !== null ? tape.accumulated : anyGrad(order);
-  chainRule(order, tape);
+  chainRule(order);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
 }
 
@@ -41,8 +42,9 @@ const MAX_KEPT = 1 << 20; // a huge graph's array is not kept for the process's 
  *
  * `order` must be the latest topoOrder() (a value's slot is found by the mark that sort gave it).
  * returns the upstream of each value by its position in the order: scratch, valid until the next pass.
+ * tape.ts tapeSteps is this loop again, writing each update down: change both together.
  */
-export function chainRule(order: readonly Node[], tape: TapeWriter | null): Float64Array {
+export function chainRule(order: readonly Node[]): Float64Array {
   const n = order.length;
   if (upstreamBuffer.length < n && n <= MAX_KEPT)
     upstreamBuffer = new Float64Array(Math.min(MAX_KEPT, Math.max(n, 2 * upstreamBuffer.length)));
@@ -64,15 +66,12 @@ export function chainRule(order: readonly Node[], tape: TapeWriter | null): Floa
       const x = a.data;
       const y = b === null ? 0 : b.data;
       const k = code === POW ? (out._ext as PowExponent).k : 0;
-      if (tape !== null) tape.step(upstream);
-      send(a, localOf(code, 0, out.data, x, y, k), upstream, up, base, tape);
-      if (b !== null) send(b, localOf(code, 1, out.data, x, y, k), upstream, up, base, tape);
+      send(a, localOf(code, 0, out.data, x, y, k), upstream, up, base);
+      if (b !== null) send(b, localOf(code, 1, out.data, x, y, k), upstream, up, base);
     } else {
       // a hand-written op (manualGrad): the children and locals it was given
       const { children, locals } = out._ext as ManualOp;
-      if (children.length === 0) continue;
-      if (tape !== null) tape.step(upstream);
-      for (let j = 0; j < children.length; j++) send(children[j], locals[j], upstream, up, base, tape);
+      for (let j = 0; j < children.length; j++) send(children[j], locals[j], upstream, up, base);
     }
   }
   return up;
@@ -85,8 +84,7 @@ function anyGrad(order: readonly Node[]): boolean {
 }
 
 /** one edge of the chain rule: child receives local * upstream, in its grad and in this pass's upstream */
-function send(child: Node, local: number, upstream: number, up: Float64Array, base: number, tape: TapeWriter | null): void {
-  if (tape !== null) tape.update(child.grad, local);
+function send(child: Node, local: number, upstream: number, up: Float64Array, base: number): void {
   const share = local * upstream;
   child.grad += share;
   up[child._mark - base] += share;

@@ -51,7 +51,7 @@ export function gradCheck(root: Value, eps = 1e-6): GradCheckEntry[] {
   if (stale) analytic = graph.chainRule(base).upstream;
   else {
     const saved = Float64Array.from(order, (v) => v.grad);
-    analytic = chainRule(order, null).slice(0, order.length);
+    analytic = chainRule(order).slice(0, order.length);
     order.forEach((v, i) => (v.grad = saved[i]));
   }
 

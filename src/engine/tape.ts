@@ -1,8 +1,10 @@
-// what a recorded backward pass keeps: flat arrays of numbers, filled as the chain rule runs.
-// the per-step objects of the trace are built from them only when someone asks.
+// what a recorded backward pass keeps: flat arrays of numbers, the grads before and after the pass
+// and the data it ran on. the per-step objects of the trace are built from them only when someone
+// asks, by running the chain rule again over those numbers (the same arithmetic in the same order,
+// so every number is the pass's own, bit for bit): the pass itself records nothing per edge.
 
-import type { ManualOp, Node, Tape, TraceStep, TraceUpdate } from "./types";
-import { CUSTOM } from "./ops";
+import type { ManualOp, Node, PowExponent, Tape, TraceStep, TraceUpdate } from "./types";
+import { CUSTOM, POW, localOf } from "./ops";
 
 // leaf positions are gathered in one reused array, then copied at their count; one grown past
 // MAX_KEPT by a huge graph is dropped rather than kept for the process's life
@@ -10,18 +12,12 @@ let leafScratch = new Int32Array(1024);
 const MAX_KEPT = 1 << 20;
 
 /**
- * records one pass over `order` (backward.ts chainRule): step() for each node with children, in
- * the order the pass visits them, and update() for each of its children, before the child's grad
- * changes. arrays are sized up front, so recording allocates nothing per node.
+ * records one pass over `order` (backward.ts chainRule): made before the pass (the grads it starts
+ * from), finished after it (the grads it left and the data it used). three numbers per value.
  */
 export class TapeWriter {
   private readonly gradBefore: Float64Array;
-  private readonly upstream: Float64Array;
-  private readonly before: Float64Array;
-  private readonly local: Float64Array;
   private readonly leaves: Int32Array;
-  private steps = 0;
-  private updates = 0;
   /** some grad was not 0 before the pass */
   readonly accumulated: boolean;
 
@@ -29,8 +25,6 @@ export class TapeWriter {
     // locals rather than this.* in the loops: v8 reads an object's fields slowly while it is being built
     const n = order.length;
     const gradBefore = new Float64Array(n);
-    let steps = 0;
-    let updates = 0;
     let accumulated = false;
     // the leaves' positions, so that what happens to them after the pass (an update) is read without a walk over the graph
     if (leafScratch.length < n) leafScratch = new Int32Array(Math.max(n, 2 * leafScratch.length));
@@ -41,29 +35,12 @@ export class TapeWriter {
       const g = v.grad;
       gradBefore[i] = g;
       if (g !== 0) accumulated = true;
-      const k = arity(v);
-      if (k > 0) steps++;
-      else leaves[nl++] = i;
-      updates += k;
+      if (arity(v) === 0) leaves[nl++] = i;
     }
     this.leaves = leaves.slice(0, nl);
     if (leafScratch.length > MAX_KEPT) leafScratch = new Int32Array(1024);
     this.gradBefore = gradBefore;
     this.accumulated = accumulated;
-    this.upstream = new Float64Array(steps);
-    this.before = new Float64Array(updates);
-    this.local = new Float64Array(updates);
-  }
-
-  /** a node starts handing out its upstream gradient d(root)/d(node) */
-  step(upstream: number): void {
-    this.upstream[this.steps++] = upstream;
-  }
-
-  /** one child's update: its grad just before, and the local derivative the update uses */
-  update(before: number, local: number): void {
-    this.before[this.updates] = before;
-    this.local[this.updates++] = local;
   }
 
   /** the tape, once the pass is over: grads and data are copied as they are now */
@@ -73,11 +50,11 @@ export class TapeWriter {
     const gradAfter = new Float64Array(n);
     const data = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      gradAfter[i] = order[i].grad;
-      data[i] = order[i].data;
+      const v = order[i];
+      gradAfter[i] = v.grad;
+      data[i] = v.data;
     }
-    const { gradBefore, leaves, upstream, before, local } = this;
-    return { gradBefore, gradAfter, data, leaves, upstream, before, local };
+    return { gradBefore: this.gradBefore, gradAfter, data, leaves: this.leaves };
   }
 }
 
@@ -87,24 +64,51 @@ function arity(v: Node): number {
   return v._a === null ? 0 : v._b === null ? 1 : 2;
 }
 
-/** the steps of a pass, in the order backward ran them (reverse topological, nodes with children only) */
+/**
+ * the steps of a pass, in the order backward ran them (reverse topological, nodes with children
+ * only): backward.ts chainRule once more, on the tape's numbers instead of the live values, with
+ * each update written down. the pass added each share to the child's grad and to its upstream in
+ * this order, so `before`, `local`, `upstream` and `after` are the numbers the pass had.
+ */
 export function tapeSteps(order: readonly Node[], tape: Tape): TraceStep[] {
+  const n = order.length;
+  const data = tape.data;
+  const grad = tape.gradBefore.slice();
+  const up = new Float64Array(n);
+  const at = new Map<Node, number>();
+  for (let i = 0; i < n; i++) at.set(order[i], i);
   const steps: TraceStep[] = [];
-  let s = 0;
-  let e = 0;
-  for (let i = order.length - 1; i >= 0; i--) {
+  if (n === 0) return steps;
+  up[n - 1] = 1;
+  grad[n - 1] += 1;
+  const update = (updates: TraceUpdate[], child: Node, local: number, upstream: number) => {
+    const j = at.get(child)!;
+    const before = grad[j];
+    const share = local * upstream;
+    grad[j] += share;
+    up[j] += share;
+    // the same arithmetic as the pass did (grad += local * upstream), so after is bit-identical to it
+    updates.push({ child: child.id, local, before, after: before + local * upstream });
+  };
+  for (let i = n - 1; i >= 0; i--) {
     const v = order[i];
-    const xs = v.children;
-    if (xs.length === 0) continue;
-    const up = tape.upstream[s++];
+    if (arity(v) === 0) continue;
+    const upstream = up[i];
     const updates: TraceUpdate[] = [];
-    for (let j = 0; j < xs.length; j++) {
-      const before = tape.before[e];
-      const local = tape.local[e++];
-      // the same arithmetic as the pass did (grad += local * upstream), so after is bit-identical to it
-      updates.push({ child: xs[j].id, local, before, after: before + local * up });
+    const code = v._code;
+    if (code !== CUSTOM) {
+      const a = v._a as Node;
+      const b = v._b;
+      const x = data[at.get(a)!];
+      const y = b === null ? 0 : data[at.get(b)!];
+      const k = code === POW ? (v._ext as PowExponent).k : 0;
+      update(updates, a, localOf(code, 0, data[i], x, y, k), upstream);
+      if (b !== null) update(updates, b, localOf(code, 1, data[i], x, y, k), upstream);
+    } else {
+      const { children, locals } = v._ext as ManualOp;
+      for (let j = 0; j < children.length; j++) update(updates, children[j], locals[j], upstream);
     }
-    steps.push({ node: v.id, upstream: up, updates });
+    steps.push({ node: v.id, upstream, updates });
   }
   return steps;
 }

@@ -63,7 +63,7 @@ export interface ManualOp {
   readonly forward: ((xs: readonly number[]) => number) | null;
 }
 
-/** what a recorded backward pass keeps: flat arrays of numbers, filled as the chain rule runs (tape.ts) */
+/** what a recorded backward pass keeps: flat arrays of numbers, from which its steps are worked out again (tape.ts) */
 export interface Tape {
   /** grad of order[i] before the pass */
   readonly gradBefore: Float64Array;
@@ -73,12 +73,6 @@ export interface Tape {
   readonly data: Float64Array;
   /** the positions in order of the values with no children (the leaves), ascending */
   readonly leaves: Int32Array;
-  /** one per step: the node's upstream gradient in this pass */
-  readonly upstream: Float64Array;
-  /** one per update: the child's grad just before the update */
-  readonly before: Float64Array;
-  /** one per update: the local derivative the update used */
-  readonly local: Float64Array;
 }
 
 /** one finished backward() call */
