@@ -266,6 +266,11 @@ const CHECKS: { file: string; mode: Mode; what: string; check: (r: Run) => void 
           `${name} is a named tensor`,
         );
       assert.strictEqual(node(t, "W1[1,2]").op, "");
+      // sgd stepped the tensors' elements: after = before - lr·grad for each of the 17
+      const update = (t as unknown as EngineTrace).update!;
+      assert.strictEqual(update.rule, "sgd");
+      assert.strictEqual(update.params.length, 2 * 4 + 4 + 4 + 1);
+      for (const p of update.params) close(p.after, p.before - 2 * p.grad, `param ${p.id}`);
     },
   },
   {
