@@ -69,5 +69,23 @@ export function topoOrder<V extends Node>(root: V): V[] {
   nextBase = base + order.length + 1;
   if (depth > MAX_KEPT) stack = [];
   else st.fill(null, 0, depth);
+  if (madeByTensorOps(order)) inCreationOrder(order, base);
   return order as V[];
+}
+
+/** whether some value was made by a tensor op (tensor/): its graph is sorted op by op */
+function madeByTensorOps(order: readonly Node[]): boolean {
+  for (let i = order.length - 1; i >= 0; i--) if (order[i].group?.kind === "tensor") return true;
+  return false;
+}
+
+/**
+ * a graph of tensor ops in the order its values were made (ids increase): a topological order too,
+ * as a value's children are made before it, and one in which each op's values stand together, so
+ * the backward pass runs a tensor op at a time (depth-first, it would run each element's whole
+ * chain back through every op before the next element's). marks renumbered from base, as above
+ */
+function inCreationOrder(order: Node[], base: number): void {
+  order.sort((a, b) => a.id - b.id);
+  for (let i = 0; i < order.length; i++) order[i]._mark = base + i;
 }

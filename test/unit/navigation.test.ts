@@ -328,6 +328,11 @@ describe("Step and Back over tensor ops, a whole op at a time", () => {
     while (forward[forward.length - 1] < f.total) forward.push(stepOp(f.stops.backward, forward[forward.length - 1], f.total));
     // the root's own step (the sum's output is drawn as itself), then each op: matmul, sigmoid, sum
     assert.strictEqual(forward.length - 1, ops + 1, `stops ${forward.join(" ")}`);
+    // the engine runs a tensor graph op by op: each op's scalar steps stand together
+    for (const b of f.tree.boxes.filter((x) => x.tensor)) {
+      const at = f.chains.chains.flatMap((c, i) => (c.includes(b.key) ? [i] : []));
+      if (at.length) assert.strictEqual(at[at.length - 1] - at[0] + 1, at.length, `${b.name}'s steps together`);
+    }
     const back = [f.total];
     while (back[back.length - 1] > 0) back.push(backOp(f.stops.backward, back[back.length - 1]));
     assert.deepStrictEqual(back.reverse(), forward);
