@@ -283,23 +283,23 @@ describe("hostile and unlucky scripts", function () {
 
   it("importing a name the engine does not export says which, at the import's line, and what it does export", async () => {
     const { outcome, file } = await run(
-      "tensorImport.ts",
-      'import { Value, tensor } from "backprop-stepper";\nconst a = new Value(1);\nconst t = tensor([1, 2]);\nconsole.log(a, t);\n',
+      "convImport.ts",
+      'import { Value, conv2d } from "backprop-stepper";\nconst a = new Value(1);\nconst t = conv2d([1, 2]);\nconsole.log(a, t);\n',
     );
     const e = failure(outcome);
     assert.strictEqual(e.kind, "import");
-    assert.strictEqual(e.message, '"tensor" is not exported by backprop-stepper');
+    assert.strictEqual(e.message, '"conv2d" is not exported by backprop-stepper');
     assert.deepStrictEqual(e.pos, { file, line: 1, column: 17 });
     assert.match(e.hint ?? "", /\bValue\b.*\bMLP\b|\bMLP\b.*\bValue\b/);
 
     // in a file the script imports, over several lines, renamed
     fs.writeFileSync(
       path.join(dir, "model.ts"),
-      'import {\n  Value,\n  MLP,\n  Tensor as T,\n} from "backprop-stepper";\nexport const m = [Value, MLP, T];\n',
+      'import {\n  Value,\n  MLP,\n  Conv2d as C,\n} from "backprop-stepper";\nexport const m = [Value, MLP, C];\n',
     );
     const nested = await run("usesModel.ts", 'import { m } from "./model";\nconsole.log(m.length);\n');
     const n = failure(nested.outcome);
-    assert.strictEqual(n.message, '"Tensor" is not exported by backprop-stepper');
+    assert.strictEqual(n.message, '"Conv2d" is not exported by backprop-stepper');
     assert.deepStrictEqual(n.pos, { file: path.join(dir, "model.ts"), line: 4, column: 3 });
 
     // type-only imports and the whole namespace are fine
@@ -309,5 +309,13 @@ describe("hostile and unlucky scripts", function () {
     );
     assert.ok(fine.outcome.ok, JSON.stringify(fine.outcome));
     assert.strictEqual(fine.out, "2 function undefined\n");
+
+    // tensors are the engine's own now
+    const tensors = await run(
+      "tensorImport.ts",
+      'import { Tensor, tensor } from "backprop-stepper";\nconst t = tensor([1, 2]);\nconsole.log(t instanceof Tensor, t.sum().item());\n',
+    );
+    assert.ok(tensors.outcome.ok, JSON.stringify(tensors.outcome));
+    assert.strictEqual(tensors.out, "true 3\n");
   });
 });
