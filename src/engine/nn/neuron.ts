@@ -58,12 +58,12 @@ export class Neuron extends Module {
       const n = this.w.length;
       for (let i = 0; i < n; i++) {
         const wx = this.w[i].mul(x[i]);
-        wx.label = `w${i}*x${i}`;
+        wx.label = productLabel(i);
         z = z.add(wx);
-        z.label = i === n - 1 ? "z" : `z${i}`;
+        z.label = i === n - 1 ? "z" : sumLabel(i);
       }
       const out = activate(z, this.activation);
-      if (out !== z) out.label = `${this.activation}(z)`;
+      if (out !== z) out.label = ACTIVATED[this.activation];
       return out;
     });
   }
@@ -82,3 +82,11 @@ export function checkInputs(path: string, nin: number, got: number): void {
 export function liftInputs(x: readonly (Value | number)[]): Value[] {
   return x.map((v, i) => (typeof v === "number" ? new Value(v, `x${i}`) : v));
 }
+
+// a neuron's labels are made once, not once per value: a training loop makes tens of thousands a
+// step, and every new string is more for the garbage collector to copy while the graph is alive
+const products: string[] = [];
+const sums: string[] = [];
+const productLabel = (i: number): string => products[i] ?? (products[i] = `w${i}*x${i}`);
+const sumLabel = (i: number): string => sums[i] ?? (sums[i] = `z${i}`);
+const ACTIVATED: Record<Activation, string> = { tanh: "tanh(z)", relu: "relu(z)", sigmoid: "sigmoid(z)", linear: "linear(z)" };
