@@ -59,9 +59,13 @@ export function renderDetails(pane: HTMLElement, facts: RunFacts, s: Stepper): v
   const title = s.done ? `Step ${s.position} of ${s.total} (done)` : `Step ${s.position} of ${s.total}`;
   const done = s.done ? el("p", { class: "muted" }, "Every node has passed its grad on: these are the final grads.") : "";
   const check = s.done && s.trace.recorded ? numericSummary(facts) : "";
+  // a tensor op's rule comes first when Step has just run the op whole, after its last scalar step else
+  const op = tensorSection(facts, node.id);
+  const opDone = op !== "" && facts.stops.backward.includes(s.position);
   pane.replaceChildren(
     el("h3", {}, title),
     where(node.id),
+    opDone ? op : "",
     el(
       "p",
       {},
@@ -74,7 +78,7 @@ export function renderDetails(pane: HTMLElement, facts: RunFacts, s: Stepper): v
     heldBefore(node, step.upstream, s.grad(node.id)),
     el("p", { class: "muted" }, "Chain rule: child.grad += local derivative × grad of the node"),
     el("ul", { class: "updates" }, ...lines),
-    tensorSection(facts, node.id),
+    opDone ? "" : op,
     done,
     check,
   );

@@ -77,7 +77,22 @@ export function settle(f: RunFacts, s: Shown): Shown {
     open.add(k);
   }
   for (const k of collapsed) open.delete(k);
+  // Step has just run a tensor op whole: the op is drawn closed, as one node with its grads (Into opens it)
+  if (atOpStop(f, s)) for (const k of [...open]) if (inTensorOp(tree, k)) open.delete(k);
   return { ...s, collapsed, opened: [...open], pages: pagesFor(f, s) };
+}
+
+/** the pass stands where Step stops in a graph of tensor ops (every position, in a graph without) */
+function atOpStop(f: RunFacts, s: Where): boolean {
+  if (s.phase === "update") return false;
+  const stops = s.phase === "forward" ? f.stops.forward : f.stops.backward;
+  return stops.includes(s.phase === "forward" ? s.fstep : s.step);
+}
+
+/** a tensor op's box, or a box inside one */
+function inTensorOp(tree: GroupTree, key: number): boolean {
+  for (let k = key; k > 0; k = tree.boxes[k].parent) if (tree.boxes[k].tensor) return true;
+  return false;
 }
 
 function pagesFor(f: RunFacts, s: Shown): [number, number[]][] {
@@ -128,6 +143,7 @@ export function openToFit(tree: GroupTree, expanded: Set<number>, fits: () => bo
   while (queue.length && tries > 0) {
     const key = queue.shift()!;
     const b = tree.boxes[key];
+    if (b.tensor) continue; // a tensor op is drawn as one node: its scalars are opened by hand
     const cost = b.values.length + b.boxes.length - 1;
     if (drawn + cost > budget) continue;
     tries--;

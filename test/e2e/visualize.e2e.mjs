@@ -426,13 +426,12 @@ describe("end to end in a real VS Code", function () {
     });
   });
 
-  it("tensors: ops drawn with their shapes; a step in a matmul shows dW2 = hᵀ · dC and dh = dC · W2ᵀ with the numbers, the op opened into its scalars", async () => {
+  it("tensors: ops drawn with their shapes; Step runs a matmul whole and shows dW2 = hᵀ · dC and dh = dC · W2ᵀ with the numbers; Into opens an op into its scalars", async () => {
     await openFile(page, "tensor-net.ts");
     await runCommand(page, "Backprop: Visualize Backprop");
     const panel = await webviewFrame(page, "#step-over");
     await panel.waitForFunction(() => document.querySelector("#status")?.textContent === "tensor-net.ts", undefined, { timeout: 60_000 });
     await panel.waitForFunction(() => /^Step 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
-    const closed = Number(await panel.$eval("#graph", (g) => g.dataset.units));
     // step until the pass is inside the second layer's matmul
     const inMatmul = () => panel.evaluate(() => /matmul/.test(document.querySelector("#tensor-rule h4")?.textContent ?? ""));
     for (let i = 0; i < 100 && !(await inMatmul()); i++) await panel.click("#step");
@@ -443,22 +442,26 @@ describe("end to end in a real VS Code", function () {
     // dC, dh and dW2 as small matrices: dh is 4×4
     const sizes = await panel.$$eval("#tensor-rule table.matrix", (ts) => ts.map((t) => `${t.rows.length}x${t.rows[0].cells.length}`));
     assert.deepStrictEqual(sizes, ["4x1", "4x4", "4x1"]);
-    // the matmul is open: its scalar values are drawn
-    const open = Number(await panel.$eval("#graph", (g) => g.dataset.units));
-    assert.ok(open > closed, `the op opened into its scalars (${closed} -> ${open} things drawn)`);
+    // Step ran the op whole: it is drawn closed, one node with its grads; Into opens it into its scalars
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "tensor-matmul-dark.png") });
-    // forward, a tensor op at a time: Over computes the whole first matmul, shown with its operands' numbers
-    await panel.click("#phase-forward");
-    await panel.waitForFunction(() => /^Forward 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
-    await panel.click("#step-over");
-    await panel.waitForFunction(() => /X·W1: matmul/.test(document.querySelector("#tensor-rule h4")?.textContent ?? ""));
-    assert.match(await panel.textContent("#tensor-rule"), /16 of 16 elements computed/);
-    await panel.click("#phase-backward");
+    const atStop = Number(await panel.$eval("#graph", (g) => g.dataset.units));
+    await panel.click("#step-into");
+    await panel.waitForFunction((n) => Number(document.querySelector("#graph")?.dataset.units) > n, atStop);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, "tensor-into-dark.png") });
+    await panel.click("#back");
     await setTheme(page, "Light Modern", "vs");
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(RESULTS, "tensor-matmul-light.png") });
     await setTheme(page, "Dark Modern", "vs-dark");
+    // forward, a tensor op at a time: Step computes the whole first matmul, shown with its operands' numbers
+    await panel.click("#phase-forward");
+    await panel.waitForFunction(() => /^Forward 0 of \d+$/.test(document.querySelector("#position")?.textContent ?? ""));
+    await panel.click("#step");
+    await panel.waitForFunction(() => /X·W1: matmul/.test(document.querySelector("#tensor-rule h4")?.textContent ?? ""));
+    assert.match(await panel.textContent("#tensor-rule"), /16 of 16 elements computed/);
+    await panel.click("#phase-backward");
   });
 
   it("plots a training loop's loss per backward() call and steps the call picked on the curve", async () => {

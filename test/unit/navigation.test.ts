@@ -341,4 +341,32 @@ describe("Step and Back over tensor ops, a whole op at a time", () => {
     while (fwd[fwd.length - 1] < f.forwardOrder.length) fwd.push(stepOp(f.stops.forward, fwd[fwd.length - 1], f.forwardOrder.length));
     assert.ok(fwd.length - 1 <= ops + 1, `forward stops ${fwd.join(" ")}`);
   });
+
+  it("at a stop the ops are drawn closed, one node each with its grads; Into opens the op it steps in; the graph opens with them closed", () => {
+    const X = tensor(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      "X",
+    );
+    const W = tensor(
+      [
+        [0.5, -1],
+        [2, 0.25],
+      ],
+      "W",
+    );
+    const trace = traceOf(X.matmul(W).tanh().sum().values[0]);
+    const f = factsOf(trace);
+    const isOpBox = (k: number) => f.tree.boxes[k].tensor !== undefined;
+    let s = pageOf(trace);
+    assert.ok(!shown(s).expanded.some(isOpBox), "the first view opens no tensor op");
+    for (let i = 0; i < 3; i++) {
+      s = update(s, { type: "move", move: "step" });
+      assert.ok(!shown(s).opened.some(isOpBox), `stop ${shown(s).step}: no op open`);
+    }
+    s = update(s, { type: "move", move: "into" });
+    assert.ok(shown(s).opened.some(isOpBox), "Into opens the op it steps into");
+  });
 });
