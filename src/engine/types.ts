@@ -187,8 +187,9 @@ export interface TraceTensor {
   /** the output tensor's label ("W1", "h"), "" when it has none */
   label: string;
   /**
-   * the output's elements' value ids, row-major. an op's own values, except for transpose, which
-   * makes none: its ids are its input's elements, reordered
+   * the output's elements' value ids, row-major: values of this group, except where the op makes
+   * none of its own (a transpose: its input's elements, reordered; a sum of a single element: that
+   * element)
    */
   values: number[];
   /** the op's operands in order; none for op "tensor" */

@@ -185,6 +185,13 @@ describe("tensors in the trace", () => {
     assert.strictEqual(w.module, "L1");
   });
 
+  it("a tensor prints as its numbers: JSON, String, console.log", () => {
+    const t = tensor([[1, 2]], "t");
+    t.mul(2);
+    assert.strictEqual(JSON.stringify(t), '{"shape":[1,2],"label":"t","data":[[1,2]]}');
+    assert.strictEqual(String(t), "Tensor(t, shape [1, 2], data [[1,2]])");
+  });
+
   it("a scalar script's trace carries no tensor fields", () => {
     const a = new Value(2, "a");
     const trace = traceOf(a.mul(3).tanh());

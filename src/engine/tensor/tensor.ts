@@ -185,6 +185,11 @@ export class Tensor implements Shaped {
     return run(`manual:${name}`, ins, op.shape, op.make);
   }
 
+  /** JSON.stringify(t) gives its numbers, not its graph */
+  toJSON(): { shape: number[]; label: string; data: NestedNumbers } {
+    return { shape: this.shape.slice(), label: this.name, data: this.data };
+  }
+
   toString(): string {
     const name = this.name === "" ? "" : `${this.name}, `;
     return `Tensor(${name}shape ${shapeText(this.shape)}, data ${JSON.stringify(this.data)})`;
