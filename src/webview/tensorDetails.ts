@@ -46,11 +46,25 @@ export function tensorSection(f: RunFacts, node: number): HTMLElement | "" {
     el("p", { class: "formula" }, el("span", { class: "name" }, `d${rule.out}`), " (what reached its outputs)"),
     matrixTable(rule.dOut, mark),
     ...terms,
+    rule.shares ? sharesOf(rule.shares) : "",
     el(
       "p",
       { class: "muted" },
       "Each operand's grad is what this op's scalar steps send its elements, added up: Step into to watch them one by one.",
     ),
+  );
+}
+
+/** each sample's share of a batch matmul's weight grad, folded until asked for */
+function sharesOf(shares: NonNullable<ReturnType<typeof tensorRule>>["shares"] & object): HTMLElement {
+  const shown = shares.samples.slice(0, 8);
+  const rest = shares.samples.length - shown.length;
+  return el(
+    "details",
+    { class: "shares", id: "sample-shares" },
+    el("summary", {}, `Each sample's share of ${shares.name} (${shares.samples.length}, added up to ${shares.name})`),
+    ...shown.flatMap((n, i) => [el("p", { class: "muted" }, `sample ${i + 1}`), matrixTable(n)]),
+    rest > 0 ? el("p", { class: "muted" }, `… and ${rest} more samples`) : "",
   );
 }
 

@@ -32,6 +32,8 @@ export interface TensorRule {
   terms: RuleTerm[];
   /** the output's axes a broadcast operand's grad is summed over (for marking dOut's rows or columns) */
   summed: number[];
+  /** a batch matmul X·W: each sample's share of dW (X[i]ᵀ · dC[i]), which add up to dW */
+  shares?: { name: string; samples: Numbers[] };
 }
 
 /** the innermost tensor op's box that holds this value, if any */
@@ -137,7 +139,28 @@ export function tensorRule(trace: Trace, tree: GroupTree, b: Box, upstream: (id:
     });
   });
   const summed = [...new Set(t.inputs.flatMap((i) => i.broadcast ?? []))];
-  return { out, dOut, terms, summed };
+  const shares = t.op === "matmul" ? sampleShares(trace, t, dOut, names[1]) : undefined;
+  return shares ? { out, dOut, terms, summed, shares } : { out, dOut, terms, summed };
+}
+
+/** a batch matmul [n,k]·[k,m]: sample i's share of the right operand's grad, the outer product X[i]ᵀ · dC[i] */
+function sampleShares(trace: Trace, t: TraceTensor, dOut: Numbers, right: string): TensorRule["shares"] {
+  const [a, b] = t.inputs;
+  if (a.shape.length !== 2 || b.shape.length !== 2 || a.group === undefined || b.number !== undefined) return undefined;
+  const ids = trace.groups.find((g) => g.id === a.group)?.tensor?.values;
+  if (!ids) return undefined;
+  const data = new Map<number, number>();
+  const wanted = new Set(ids);
+  for (const n of trace.nodes) if (wanted.has(n.id)) data.set(n.id, n.data);
+  const [rows, k] = a.shape;
+  const m = b.shape[1];
+  const samples: Numbers[] = [];
+  for (let i = 0; i < rows; i++) {
+    const values: number[] = [];
+    for (let p = 0; p < k; p++) for (let q = 0; q < m; q++) values.push(data.get(ids[i * k + p])! * dOut.values[i * m + q]);
+    samples.push({ shape: [k, m], values });
+  }
+  return { name: `d${right}`, samples };
 }
 
 /** rows of a tensor's numbers for a table: [] and [n] as one row */

@@ -442,6 +442,10 @@ describe("end to end in a real VS Code", function () {
     // dC, dh and dW2 as small matrices: dh is 4×4
     const sizes = await panel.$$eval("#tensor-rule table.matrix", (ts) => ts.map((t) => `${t.rows.length}x${t.rows[0].cells.length}`));
     assert.deepStrictEqual(sizes, ["4x1", "4x4", "4x1"]);
+    // on demand, each sample's share of dW2 (h[i]ᵀ · dC[i]), the four adding up to dW2
+    assert.match(await panel.textContent("#sample-shares summary"), /Each sample's share of dW2 \(4, added up to dW2\)/);
+    await panel.click("#sample-shares summary");
+    assert.strictEqual(await panel.$$eval("#sample-shares table.matrix", (ts) => ts.length), 4);
     // Step ran the op whole: it is drawn closed, one node with its grads; Into opens it into its scalars
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, "tensor-matmul-dark.png") });

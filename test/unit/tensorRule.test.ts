@@ -64,6 +64,16 @@ describe("a tensor op's backward rule, with its numbers", () => {
     close(dA.grad.values, mm(G, T(B)).flat(), "dA");
     close(dB.grad.values, mm(T(A), G).flat(), "dB");
     assert.deepStrictEqual(dA.grad.shape, [3, 2]);
+    // each sample's share of dB, A[i]ᵀ · dC[i], adds up to dB
+    assert.strictEqual(rule.shares?.name, "dB");
+    assert.strictEqual(rule.shares.samples.length, 3);
+    close(
+      rule.shares.samples[1].values,
+      A[1].flatMap((x) => G[1].map((g) => x * g)),
+      "sample 2's share",
+    );
+    const added = dB.grad.values.map((_, j) => rule.shares!.samples.reduce((acc, smp) => acc + smp.values[j], 0));
+    close(added, dB.grad.values, "the shares added up");
   });
 
   it("a bias broadcast over the batch: db = dC summed over the batch axis", () => {
