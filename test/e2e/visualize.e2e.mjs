@@ -440,7 +440,9 @@ describe("end to end in a real VS Code", function () {
     assert.match(rule, /dh = d\(h·W2\) · W2ᵀ/);
     assert.match(rule, /dW2 = hᵀ · d\(h·W2\)/);
     // dC, dh and dW2 as small matrices: dh is 4×4
-    const sizes = await panel.$$eval("#tensor-rule table.matrix", (ts) => ts.map((t) => `${t.rows.length}x${t.rows[0].cells.length}`));
+    const sizes = await panel.$$eval("#tensor-rule table.matrix", (ts) =>
+      ts.filter((t) => !t.closest("#sample-shares")).map((t) => `${t.rows.length}x${t.rows[0].cells.length}`),
+    );
     assert.deepStrictEqual(sizes, ["4x1", "4x4", "4x1"]);
     // on demand, each sample's share of dW2 (h[i]ᵀ · dC[i]), the four adding up to dW2
     assert.match(await panel.textContent("#sample-shares summary"), /Each sample's share of dW2 \(4, added up to dW2\)/);
