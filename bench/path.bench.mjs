@@ -25,7 +25,8 @@
 //   to host        the click -> the extension's command handler (cold: the extension's activation)
 //   host start     the command -> the worker forked (saving the file, opening the panel)
 //   worker boot    fork -> the worker's bundle has loaded
-//   script         the worker's start -> the script's end (transpile, the user's code, recording)
+//   script load    the run's request -> the script's first line (the loader, transpiling the script)
+//   script         the script's first line -> its end (the user's code, recording)
 //   trace build    the script's end -> the drawn call's trace built
 //   numeric        the numeric check in the worker (a big graph's is left to the page)
 //   worker->host   the worker's send -> the host's receipt (v8 serialisation, the pipe)
@@ -94,7 +95,8 @@ const PHASES = [
   ["to host", "bench.click", "host.command"],
   ["host start", "host.command", "host.fork"],
   ["worker boot", "host.fork", "worker.start"],
-  ["script", "worker.run", "worker.end"],
+  ["script load", "worker.run", "worker.script"],
+  ["script", "worker.script", "worker.end"],
   ["trace build", "worker.end", "worker.trace"],
   ["numeric", "worker.trace", "worker.check"],
   ["worker->host", "worker.send", "host.received"],
@@ -202,6 +204,17 @@ function summarise(label, runs) {
   const nodes = runs[0]?.nodes ?? 0;
   console.log(`${label.padEnd(22)} ${(total / 1000).toFixed(2)} s   ${nodes.toLocaleString("en-US")} values   peak ${Math.round(mb)} MB`);
   console.log(`${"".padEnd(22)} ${cells.join(", ")}`);
+  // a page that loaded with this run (cold): how long vs code took to open it, and our bundle to run
+  const opened = runs.filter((t) => t["page.origin"] > t["host.command"]);
+  if (opened.length) {
+    const page = [
+      ["panel open", "host.command", "page.origin"],
+      ["page bundle", "page.origin", "page.loaded"],
+      ["ready", "page.loaded", "page.ready"],
+      ["ready -> message", "page.ready", "page.received"],
+    ].map(([name, from, to]) => `${name} ${Math.round(median(opened.map((t) => t[to] - t[from])))}`);
+    console.log(`${"".padEnd(22)} the page: ${page.join(", ")}`);
+  }
 }
 
 const workspace = mkdtempSync(join(tmpdir(), "bps-path-"));

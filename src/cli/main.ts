@@ -98,6 +98,8 @@ async function main(): Promise<number> {
     limitNames: { timeout: "--timeout SECONDS", memory: "--memory MB" },
     // none in the worker: the trace's numeric check is finished below, once the script's time limit no longer runs
     numericBudgetMs: 0,
+    // `run` prints no trace: the worker builds none
+    trace: args.command === "trace",
     onConsole: (msg) => {
       if (toStderr || msg.level === "error" || msg.level === "warn") process.stderr.write(msg.text);
       else process.stdout.write(msg.text);

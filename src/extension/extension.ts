@@ -53,6 +53,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       signal,
       captureCall,
       workerPath: path.join(context.extensionPath, "dist", "worker.js"),
+      // the trace goes to the page as the worker sent it (columns), and the page checks it numerically once it is drawn
+      keepColumns: true,
+      numericBudgetMs: 0,
       onConsole: (msg) => written.write(msg.text),
     });
     written.end();

@@ -5,6 +5,7 @@ import { toJson } from "../engine/json";
 import type { Trace } from "../engine/trace";
 import type { BackwardSummary, CallMismatch, FromWebview, ImageFormat, Posted, RunResult, ToWebview } from "../shared/protocol";
 import { now } from "../shared/timing";
+import { shapeOfColumns } from "../shared/traceColumns";
 import { assertNever } from "../shared/protocol";
 import type { ExportSource } from "./exportGraph";
 import { nonce } from "./nonce";
@@ -137,7 +138,7 @@ export class GraphPanel implements ExportSource {
    * the run drew a call picked on the curve, and did not make it as it was clicked
    */
   showResult(result: RunResult, mismatch?: CallMismatch): void {
-    const shape = result.trace ? shapeOf(result) : undefined;
+    const shape = result.trace || result.columns ? shapeOf(result) : undefined;
     const keepPosition = shape !== undefined && shape === this.lastShape;
     this.lastShape = shape;
     this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition, ...(mismatch ? { mismatch } : {}) });
@@ -165,9 +166,10 @@ export class GraphPanel implements ExportSource {
       return;
     }
     // NaN and infinities survive as strings (engine/json.ts); the page revives them
-    const timing = msg.type === "showTrace" || msg.type === "showError" ? msg.result?.timing : undefined;
+    const result = msg.type === "showTrace" || msg.type === "showError" ? msg.result : undefined;
+    const timing = result?.timing;
     const encodeAt = timing ? now() : 0;
-    const posted: Posted = { json: toJson(msg) };
+    const posted = postedOf(msg, result);
     if (timing) posted.times = { "host.encode": encodeAt, "host.encoded": now() };
     void this.panel.webview.postMessage(posted);
   }
@@ -265,8 +267,19 @@ export function getWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptio
   };
 }
 
+/** the message as the page gets it: a result's trace as columns goes beside the JSON, as a buffer */
+function postedOf(msg: ToWebview, result: RunResult | undefined): Posted {
+  const columns = result?.columns;
+  if (!columns) return { json: toJson(msg) };
+  // the result's trace is not enumerable (runScript.ts): it is not sent twice
+  const { buffer, ...small } = columns;
+  return { json: toJson({ ...msg, result: { ...result, columns: undefined } }), columns: toJson(small), buffer };
+}
+
 /** two runs have the same shape when their graphs have the same ops wired the same way */
 function shapeOf(result: RunResult): string {
+  const c = result.columns;
+  if (c) return `${result.calls.length}|` + shapeOfColumns(c);
   const t = result.trace!;
   return `${result.calls.length}|` + t.nodes.map((n) => `${n.op}(${n.children.length})`).join(",");
 }

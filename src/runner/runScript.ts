@@ -10,6 +10,7 @@ import { DRAINING, LAST_WORDS } from "./outbox";
 import { killRun, newRunId, RUN_MARKER } from "./processTree";
 import { MEMORY_MARK, type WatchdogTimes } from "./watchdog";
 import { now, timingOn } from "../shared/timing";
+import { decodeTrace } from "../shared/traceColumns";
 
 /**
  * how long a script past its time limit has to hand back what it did: at once when its event loop
@@ -40,6 +41,34 @@ export interface RunOptions {
   captureCall?: number;
   /** ms for the drawn call's numeric check in the worker (default 300; 0: none, the cli finishes it after the run) */
   numericBudgetMs?: number;
+  /** false: no trace is wanted (`backprop-stepper run`), the worker builds none */
+  trace?: boolean;
+  /**
+   * keep the trace as the worker sent it, as columns (result.columns, for the panel's page), its
+   * `trace` decoded only when read; otherwise `trace` is decoded and there are no columns
+   */
+  keepColumns?: boolean;
+}
+
+/** the result with its trace: decoded from its columns now, or (keep) when first read */
+function withTrace(result: RunResult, keep: boolean): RunResult {
+  const columns = result.columns;
+  if (!columns) return result;
+  if (!keep) {
+    const { columns: _, ...rest } = result;
+    return { ...rest, trace: decodeTrace(columns) };
+  }
+  // not enumerable: what the host posts or spreads carries the columns, not a second copy
+  Object.defineProperty(result, "trace", {
+    configurable: true,
+    enumerable: false,
+    get: () => {
+      const trace = decodeTrace(columns);
+      Object.defineProperty(result, "trace", { value: trace, configurable: true, enumerable: false, writable: true });
+      return trace;
+    },
+  });
+  return result;
 }
 
 export const DEFAULTS = { timeoutSeconds: 10, memoryMb: 2048, maxNodes: 100_000 } as const;
@@ -179,6 +208,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
     const receive = (msg: FromWorker) => {
       const timing = msg.type !== "console" && msg.type !== "calls" ? msg.result?.timing : undefined;
       if (timing) Object.assign(timing, { "host.fork": forkedAt, "host.received": now() });
+      if (msg.type !== "console" && msg.type !== "calls" && msg.result) msg.result = withTrace(msg.result, opts.keepColumns ?? false);
       switch (msg.type) {
         case "console":
           opts.onConsole?.(msg);
@@ -243,6 +273,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       tmpDir,
       memoryMb: opts.memoryMb,
       numericBudgetMs: opts.numericBudgetMs ?? 300,
+      trace: opts.trace ?? true,
       // the worker keeps a deadline of its own, after the parent's (and its grace), and stops when its parent goes
       deadlineMs: opts.timeoutSeconds * 1000 + STOP_GRACE_MS + 2000,
       // the time limit, which the watchdog keeps too (for a script busy in a loop)

@@ -28,6 +28,7 @@ import { watchThrows, type ThrowSites } from "./throwSite";
 import { TrainingStep } from "./trainingStep";
 import { RunState, startWatchdog, type WatchdogTimes } from "./watchdog";
 import { now, timingOn, type Times } from "../shared/timing";
+import { encodeTrace } from "../shared/traceColumns";
 
 /** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
 const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
@@ -84,6 +85,16 @@ function drawable(call: BackwardCall, req: RunRequest, budgetMs: number): Pick<R
   checkTrace(trace, budgetMs);
   if (times) times["worker.check"] = now();
   return { trace };
+}
+
+/** the result with its trace as columns, as it goes to the host (a trace the columns cannot hold goes as it is) */
+function packed(result: RunResult): RunResult {
+  if (!result.trace) return result;
+  const columns = encodeTrace(result.trace);
+  if (times) times["worker.encoded"] = now();
+  if (!columns) return result;
+  const { trace: _, ...rest } = result;
+  return { ...rest, columns };
 }
 
 /** `thrown instanceof type`, for a thrown value that may be a proxy whose traps throw */
@@ -212,7 +223,7 @@ function run(req: RunRequest & WatchdogTimes): void {
       accumulated: call.accumulated,
       recorded,
     };
-    const drawn = recorded && (req.captureCall === undefined || call.index === req.captureCall);
+    const drawn = req.trace && recorded && (req.captureCall === undefined || call.index === req.captureCall);
     training.called(call, summary, drawn);
     calls.push(summary);
     stream({ type: "calls", calls: [summary] });
@@ -221,7 +232,8 @@ function run(req: RunRequest & WatchdogTimes): void {
 
   // every value the script makes gets its creation line (up to a limit)
   const located = makeLocator(loader.files, req.file);
-  const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
+  const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => packed(resultOf(exitCode, budgetMs));
+  const resultOf = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
     ...(times ? { timing: Object.assign(times, { "worker.end": now() }) } : {}),
     file: req.file,
     calls,

@@ -3,6 +3,7 @@
 import type { Trace } from "../engine/trace";
 import type { Decision } from "../engine/types";
 import type { Times } from "./timing";
+import type { TraceColumns } from "./traceColumns";
 
 /** a place in the user's source (1-based line and column) */
 export interface SourcePos {
@@ -45,6 +46,11 @@ export interface RunResult {
   calls: BackwardSummary[];
   /** the last recorded backward() call, whole; undefined when no call was recorded or it was too big */
   trace?: Trace;
+  /**
+   * the same call as columns (shared/traceColumns.ts), as it travels from the worker to the host and
+   * on to the page, which decode it into `trace`
+   */
+  columns?: TraceColumns;
   /** set when the last call's graph was larger than the node cap and was not sent whole */
   tooBig?: { nodeCount: number; maxNodes: number };
   /** how long the script ran, in ms */
@@ -76,6 +82,8 @@ export interface RunRequest {
   memoryMb: number;
   /** ms the worker may spend on the drawn call's numeric check (the panel finishes a big graph's) */
   numericBudgetMs: number;
+  /** false: the run's trace is not wanted (`backprop-stepper run`), none is built */
+  trace: boolean;
 }
 /** host -> worker: the time limit has passed; send what the run has, if the script lets you */
 export interface StopRequest {
@@ -118,9 +126,15 @@ export type FromWorker = ConsoleMessage | DoneMessage | FailedMessage | CallsMes
 
 // ---- host <-> webview (postMessage; numbers that are NaN or infinite travel as strings, see engine/json.ts) ----
 
-/** what the host posts to the page: one of ToWebview as JSON (engine/json.ts toJson), and timestamps when the bench asks for them */
+/**
+ * what the host posts to the page: one of ToWebview as JSON (engine/json.ts toJson) without its
+ * result's columns; those beside it (their small parts as JSON, the buffer as it is: vs code sends
+ * an ArrayBuffer in a message as bytes); timestamps when the bench asks for them
+ */
 export interface Posted {
   json: string;
+  columns?: string;
+  buffer?: ArrayBuffer;
   times?: Times;
 }
 

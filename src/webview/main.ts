@@ -2,6 +2,7 @@
 import { fromJson, NUMERIC_KEYS } from "../engine/json";
 import type { FromWebview, Posted, ToWebview } from "../shared/protocol";
 import { now, type Times } from "../shared/timing";
+import { decodeTrace, type TraceColumns } from "../shared/traceColumns";
 import { assertNever } from "../shared/protocol";
 import { el } from "./dom";
 import { Controller } from "./controller";
@@ -51,6 +52,11 @@ window.addEventListener("message", (event: MessageEvent<Posted | string>) => {
   // a bare string: a message as JSON, as the bench's harness page posts it
   const posted: Posted = typeof event.data === "string" ? { json: event.data } : event.data;
   const msg = fromJson<ToWebview>(posted.json, MESSAGE_NUMBERS);
+  // a result's trace came as columns beside the message: decoded here, into the result as the host had it
+  if (posted.columns && posted.buffer && (msg.type === "showTrace" || msg.type === "showError") && msg.result) {
+    const small = fromJson<Omit<TraceColumns, "buffer">>(posted.columns, MESSAGE_NUMBERS);
+    msg.result.trace = decodeTrace({ ...small, buffer: posted.buffer });
+  }
   switch (msg.type) {
     case "showTrace": {
       const times: Times | undefined = posted.times && {

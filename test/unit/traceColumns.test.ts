@@ -1,0 +1,121 @@
+// a trace as columns (src/shared/traceColumns.ts) and back is the same trace: every number (NaN,
+// ±Infinity, -0), every text, every key in its place, so `trace --json` prints the same JSON.
+import * as assert from "node:assert";
+import { deserialize, serialize } from "node:v8";
+import { Value, manualGrad } from "../../src/engine";
+import { checkTrace } from "../../src/engine/numericCheck";
+import { toJson } from "../../src/engine/json";
+import type { Trace } from "../../src/engine/trace";
+import { decodeTrace, encodeTrace } from "../../src/shared/traceColumns";
+import { traceOf } from "./traceOf";
+import { MLP, mse } from "../../src/engine";
+
+/** encode, through node's ipc serialisation (as from the worker to the host), decode */
+function roundTrip(trace: Trace): Trace {
+  const cols = encodeTrace(trace);
+  assert.ok(cols, "the trace is encoded");
+  return decodeTrace(deserialize(serialize(cols)) as typeof cols);
+}
+
+function same(trace: Trace): void {
+  const back = roundTrip(trace);
+  // values by SameValue (NaN equals NaN, -0 is not 0), and the json text, key order included
+  assert.deepStrictEqual(back, trace);
+  assert.strictEqual(toJson(back), toJson(trace));
+  assert.strictEqual(
+    JSON.stringify(back, (_, v) => (Object.is(v, -0) ? "-0" : v)),
+    JSON.stringify(trace, (_, v) => (Object.is(v, -0) ? "-0" : v)),
+  );
+}
+
+const TEXTS = [
+  "",
+  "a",
+  "NaN",
+  "Infinity",
+  "</script><script>alert(1)</script>",
+  "🧠 x₁·w₁ 😀",
+  "\u0000\n\t\"'\\",
+  "\ud800 lone",
+  "x".repeat(500),
+];
+
+describe("trace columns", () => {
+  it("a neuron with its numeric check: the same trace back", () => {
+    const x1 = new Value(2, "x1");
+    const w1 = new Value(-3, "w1");
+    const b = new Value(6.8813735870195432, "b");
+    const n = x1.mul(w1).add(b);
+    n.label = "n";
+    const trace = traceOf(n.tanh());
+    checkTrace(trace);
+    same(trace);
+  });
+
+  it("NaN, ±Infinity and -0 in data, grads, locals, updates and the numeric check", () => {
+    const a = new Value(-0, "a");
+    const z = new Value(0, "z");
+    const inf = a.add(new Value(Infinity, "inf"));
+    const nan = z.log().mul(inf).add(new Value(NaN, "nan"));
+    const trace = traceOf(nan.add(new Value(-Infinity)));
+    trace.nodes[0].numeric = NaN;
+    trace.nodes[1].numeric = -0;
+    trace.nodes[1].linearized = true;
+    trace.numericPending = 3;
+    same(trace);
+    const back = roundTrip(trace);
+    assert.ok(back.nodes.some((n) => Object.is(n.data, -0)));
+    assert.ok(back.nodes.some((n) => Number.isNaN(n.data)));
+    assert.ok(back.nodes.some((n) => n.data === -Infinity));
+  });
+
+  it("labels, ops, modules and files with any text (emoji, </script>, lone surrogates, control characters)", () => {
+    let v = new Value(1, TEXTS[0]);
+    for (const t of TEXTS.slice(1)) v = v.mul(new Value(2, t));
+    v.label = "🧠";
+    const trace = traceOf(v);
+    trace.nodes.forEach((n, i) => {
+      const t = TEXTS[i % TEXTS.length];
+      n.loc = i % 2 ? { line: i + 1, column: 3, file: `/tmp/${t}.ts` } : { line: i + 1, column: 1 };
+    });
+    same(trace);
+    const back = roundTrip(trace);
+    assert.deepStrictEqual(
+      back.nodes.filter((n) => n.children.length === 0).map((n) => n.label),
+      TEXTS,
+    );
+  });
+
+  it("a hand-written op, groups and module paths, and an update with NaN beside the nodes", () => {
+    const x = new Value(0.5, "x");
+    const s = manualGrad("sigmoid", [x], 1 / (1 + Math.exp(-0.5)), [0.235], ([a]) => 1 / (1 + Math.exp(-a)));
+    const model = new MLP(2, [3, 1], { seed: 1 });
+    const out = model.forward([s, 2])[0];
+    const trace = traceOf(mse([out], [1]));
+    checkTrace(trace);
+    assert.ok(trace.nodes.some((n) => n.custom) && trace.nodes.some((n) => n.module !== undefined) && trace.groups.length > 0);
+    const withUpdate: Trace = { ...trace, update: { rule: "sgd", params: [{ id: trace.nodes[0].id, before: 1, after: NaN, grad: -0 }] } };
+    same(withUpdate);
+  });
+
+  it("a trace not recorded (gradBefore null, no steps)", () => {
+    const trace = traceOf(new Value(3, "a").mul(2));
+    const loose: Trace = { ...trace, recorded: false, steps: [], nodes: trace.nodes.map((n) => ({ ...n, gradBefore: null })) };
+    same(loose);
+  });
+
+  it("a node's field the columns do not know travels beside them, in its place", () => {
+    const trace = traceOf(new Value(3, "a").mul(2));
+    const { id, ...rest } = trace.nodes[0];
+    const odd = { shape: [2, 3], id, ...rest, note: "🧠" };
+    trace.nodes[0] = odd as unknown as Trace["nodes"][number];
+    same(trace);
+    assert.deepStrictEqual(Object.keys(roundTrip(trace).nodes[0]), Object.keys(odd));
+  });
+
+  it("a step not as the columns expect: not encoded (it travels as objects)", () => {
+    const trace = traceOf(new Value(3, "a").mul(2));
+    (trace.steps[0] as unknown as Record<string, unknown>).extra = 1;
+    assert.strictEqual(encodeTrace(trace), undefined);
+  });
+});
