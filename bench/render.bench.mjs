@@ -7,7 +7,8 @@
 //                                      BENCH_ONLY=values-5000 for one script)
 //
 // scripts (bench/scripts/): values-500, values-5000 (mlps sized to ~500 and ~5,000 values), iris
-// (~2,300) and moons (micrograd's two-moons step, ~65,800). each is run once by the product's
+// (~2,300), moons (micrograd's two-moons step, ~65,800) and moons-tensors (the same sizes as tensor
+// ops, drawn a tensor op a node). each is run once by the product's
 // runner; its result is posted to a fresh page as the host posts it (the toJson string).
 //
 // the figures, one line each, medians where repeated (one thing at a time: the machine has 2 cores;
@@ -64,6 +65,7 @@ const SCRIPTS = [
   { name: "values-5000", interactive: 1500, pan: true },
   { name: "iris", pan: true },
   { name: "moons", interactive: 2000, host: true },
+  { name: "moons-tensors", interactive: 2000 },
 ];
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 /** BENCH_ONLY=values-5000,moons runs just those scripts */

@@ -6,7 +6,7 @@
 import type { Trace, TraceGroup } from "../engine/trace";
 import type { TraceTensor } from "../engine/types";
 
-export type BoxKind = TraceGroup["kind"] | "params" | "series" | "root";
+export type BoxKind = TraceGroup["kind"] | "params" | "series" | "root" | "element";
 
 export interface Box {
   /** index in GroupTree.boxes; 0 is the whole graph */
@@ -102,6 +102,7 @@ export function groupTree(trace: Trace, seriesMin = SERIES_MIN): GroupTree {
     boxes[key].values.push(n.id);
     boxOf.set(n.id, key);
   }
+  for (const b of boxes.slice()) if (b.tensor && b.tensor.values.length > 1 && b.values.length > ELEMENTS_FROM) byElement(boxes, b, boxOf);
   const first = new Map<number, number>();
   const firstOf = (k: number) => first.get(k) ?? first.set(k, firstValue(boxes, k)).get(k)!;
   for (const b of boxes) b.boxes.sort((x, y) => firstOf(x) - firstOf(y));
@@ -110,6 +111,37 @@ export function groupTree(trace: Trace, seriesMin = SERIES_MIN): GroupTree {
   countSizes(boxes, 0);
   findOutputs(trace, boxes, boxOf);
   return { boxes, boxOf };
+}
+
+/** a tensor op of several elements holding more values than this is opened element by element (a big matmul's sums) */
+export const ELEMENTS_FROM = 100;
+
+/**
+ * a big tensor op's values, a box per output element: the element and the values made for it
+ * since the element before (an op makes its elements one by one, ids increasing), so opening the
+ * op shows its elements (folded into a series) rather than every product of a matmul at once
+ */
+function byElement(boxes: Box[], b: Box, boxOf: Map<number, number>): void {
+  const outputs = new Set(b.tensor!.values);
+  const values = b.values.slice().sort((x, y) => x - y);
+  let chunk: number[] = [];
+  const kept: number[] = [];
+  let k = 0;
+  for (const id of values) {
+    chunk.push(id);
+    if (!outputs.has(id)) continue;
+    if (chunk.length === 1) {
+      kept.push(id); // an element made in one value has no box of its own
+      chunk = [];
+      continue;
+    }
+    const key = boxes.length;
+    boxes.push({ key, kind: "element", name: `element ${++k}`, parent: b.key, boxes: [], values: chunk, size: 0, outputs: [] });
+    b.boxes.push(key);
+    for (const v of chunk) boxOf.set(v, key);
+    chunk = [];
+  }
+  b.values = [...kept, ...chunk];
 }
 
 /** position of a box's first value in the trace order, for ordering siblings (ids grow with creation) */

@@ -1,7 +1,7 @@
 // the boxes the panel folds a graph into, from traces the real engine makes
 import * as assert from "node:assert";
-import { MLP, Value, type Trace } from "../../src/engine";
-import { SERIES_MIN, describePath, groupTree, pathOf, type GroupTree } from "../../src/webview/groupTree";
+import { MLP, Value, tensor, type Trace } from "../../src/engine";
+import { ELEMENTS_FROM, SERIES_MIN, describePath, groupTree, pathOf, type GroupTree } from "../../src/webview/groupTree";
 import { traceOf } from "./traceOf";
 import { hingeTrace, neuronTrace, xorTrace } from "./lessonTraces";
 
@@ -276,5 +276,41 @@ describe("groupTree", () => {
         assert.ok(usedOutside || id === t.root, `output ${byId.get(id)!.label} is used outside`);
       }
     }
+  });
+});
+
+describe("a big tensor op opens element by element", () => {
+  const grid = (r: number, c: number, k: number) =>
+    Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => Math.sin(k + i * c + j)));
+  it("a [12×6]·[6×5] matmul: a box per output element, its products and sums inside, folded into one series", () => {
+    const X = tensor(grid(12, 6, 1), "X");
+    const W = tensor(grid(6, 5, 2), "W");
+    const trace = traceOf(X.matmul(W).sum().values[0]);
+    const tree = groupTree(trace);
+    const op = tree.boxes.find((b) => b.tensor?.op === "matmul")!;
+    assert.ok(op.size > ELEMENTS_FROM);
+    assert.strictEqual(op.values.length, 0, "every value is in an element's box");
+    assert.strictEqual(op.boxes.length, 1);
+    const series = tree.boxes[op.boxes[0]];
+    assert.strictEqual(series.kind, "series");
+    assert.strictEqual(series.boxes.length, 60, "12 × 5 elements");
+    // each element box holds its output element (6 products and 5 sums: 11 values), ending with it
+    for (const [k, key] of series.boxes.entries()) {
+      const e = tree.boxes[key];
+      assert.strictEqual(e.kind, "element");
+      assert.strictEqual(e.values.length, 11);
+      assert.strictEqual(e.values[e.values.length - 1], op.tensor!.values[k], `element ${k + 1} ends with C's element ${k}`);
+    }
+    assert.match(describePath(tree, op.tensor!.values[7]), /X·W › element 8$/);
+  });
+
+  it("a small op, or one whose elements are one value each, stays one box", () => {
+    const X = tensor(grid(2, 3, 1), "X");
+    const W = tensor(grid(3, 2, 2), "W");
+    const big = tensor(grid(20, 8, 3), "B");
+    const trace = traceOf(X.matmul(W).sum().add(big.tanh().sum()).values[0]);
+    const tree = groupTree(trace);
+    for (const b of tree.boxes.filter((x) => x.tensor))
+      assert.ok(!b.boxes.some((k) => tree.boxes[k].kind === "element" || tree.boxes[k].kind === "series"), b.name);
   });
 });
