@@ -20,7 +20,7 @@ export function backward(root: Node): void {
   const tape = listener !== null && isRecording() ? new TapeWriter(order) : null;
   // some grad was not 0 before the pass; a recording pass has just read them all
   const accumulated = tape !== null ? tape.accumulated : anyGrad(order);
-  chainRule(order);
+  chainRule(order, tape);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
 }
 
@@ -43,8 +43,10 @@ const MAX_KEPT = 1 << 20; // a huge graph's array is not kept for the process's 
  * `order` must be the latest topoOrder() (a value's slot is found by the mark that sort gave it).
  * returns the upstream of each value by its position in the order: scratch, valid until the next pass.
  * tape.ts tapeSteps is this loop again, writing each update down: change both together.
+ * a tape (when the pass is recorded) gets each value's grad and data as the pass leaves them: a
+ * value's grad is final when the loop reaches it, as every value that sends to it came before.
  */
-export function chainRule(order: readonly Node[]): Float64Array {
+export function chainRule(order: readonly Node[], tape: TapeWriter | null = null): Float64Array {
   const n = order.length;
   if (upstreamBuffer.length < n && n <= MAX_KEPT)
     upstreamBuffer = new Float64Array(Math.min(MAX_KEPT, Math.max(n, 2 * upstreamBuffer.length)));
@@ -53,8 +55,14 @@ export function chainRule(order: readonly Node[]): Float64Array {
   const base = order[0]._mark; // v sits at up[v._mark - base] (topo.ts numbers the order from base)
   up[n - 1] = 1; // the root is last
   order[n - 1].grad += 1;
+  const gradAfter = tape === null ? null : tape.gradAfter;
+  const data = tape === null ? null : tape.data;
   for (let i = n - 1; i >= 0; i--) {
     const out = order[i];
+    if (gradAfter !== null) {
+      gradAfter[i] = out.grad;
+      data![i] = out.data;
+    }
     const code = out._code;
     if (code === LEAF) continue;
     // complete by now: every value that uses out comes after it in the order, so has sent its share

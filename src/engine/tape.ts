@@ -13,15 +13,19 @@ const MAX_KEPT = 1 << 20;
 
 /**
  * records one pass over `order` (backward.ts chainRule): made before the pass (the grads it starts
- * from), finished after it (the grads it left and the data it used). three numbers per value.
+ * from), filled by it (the grads it leaves and the data it used). three numbers per value.
  */
 export class TapeWriter {
   private readonly gradBefore: Float64Array;
   private readonly leaves: Int32Array;
+  /** grad of order[i] once the pass is over; the pass writes it */
+  readonly gradAfter: Float64Array;
+  /** data of order[i] in the pass; the pass writes it */
+  readonly data: Float64Array;
   /** some grad was not 0 before the pass */
   readonly accumulated: boolean;
 
-  constructor(private readonly order: readonly Node[]) {
+  constructor(order: readonly Node[]) {
     // locals rather than this.* in the loops: v8 reads an object's fields slowly while it is being built
     const n = order.length;
     const gradBefore = new Float64Array(n);
@@ -41,20 +45,14 @@ export class TapeWriter {
     if (leafScratch.length > MAX_KEPT) leafScratch = new Int32Array(1024);
     this.gradBefore = gradBefore;
     this.accumulated = accumulated;
+    this.gradAfter = new Float64Array(n);
+    this.data = new Float64Array(n);
   }
 
-  /** the tape, once the pass is over: grads and data are copied as they are now */
+  /** the tape, once the pass is over */
   finish(): Tape {
-    const order = this.order;
-    const n = order.length;
-    const gradAfter = new Float64Array(n);
-    const data = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = order[i];
-      gradAfter[i] = v.grad;
-      data[i] = v.data;
-    }
-    return { gradBefore: this.gradBefore, gradAfter, data, leaves: this.leaves };
+    const { gradBefore, gradAfter, data, leaves } = this;
+    return { gradBefore, gradAfter, data, leaves };
   }
 }
 
