@@ -10,6 +10,13 @@ import type { TensorRecord } from "./tensor/record";
 export type GroupKind = "model" | "layer" | "neuron" | "loss" | "term" | "sum" | "mean" | "group" | "tensor";
 
 let nextGroupId = 1;
+/** a tensor op has made a group in this process */
+let tensorGroups = false;
+
+/** whether any tensor op has run in this process: until one has, no graph needs a look for tensor groups (topo.ts) */
+export function tensorOpsMade(): boolean {
+  return tensorGroups;
+}
 
 export class Group {
   /** increasing, never reused in a process */
@@ -28,6 +35,7 @@ export class Group {
     readonly call: number | null,
   ) {
     this.id = nextGroupId++;
+    if (kind === "tensor") tensorGroups = true;
   }
 
   /** the module path of the values made here ("MLP/L1/N2"), or undefined outside any module */

@@ -10,6 +10,7 @@
 
 import type { ManualOp, Node } from "./types";
 import { CUSTOM } from "./ops";
+import { tensorOpsMade } from "./group";
 
 // the next sort's base. marks stay small integers (v8's fast kind) until 2^31 values have been
 // sorted in one process; past that they are still exact, just slower
@@ -75,6 +76,7 @@ export function topoOrder<V extends Node>(root: V): V[] {
 
 /** whether some value was made by a tensor op (tensor/): its graph is sorted op by op */
 function madeByTensorOps(order: readonly Node[]): boolean {
+  if (!tensorOpsMade()) return false; // a process of scalars only: no walk over its graphs
   for (let i = order.length - 1; i >= 0; i--) if (order[i].group?.kind === "tensor") return true;
   return false;
 }
