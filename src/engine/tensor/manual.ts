@@ -51,14 +51,14 @@ export function manualOp(
         `${where}: backward must return one gradient per input (${inputs.length}), got ${Array.isArray(grads) ? grads.length : typeof grads}`,
       );
     }
-    const row: number[] = [];
-    grads.forEach((g, i) => {
-      const gs = shapeOf(g, `${where}: backward's gradient ${i}`);
-      if (gs.join() !== shapes[i].join()) {
+    const row = new Array<number>(children.length);
+    for (let i = 0; i < inputs.length; i++) {
+      const g: unknown = grads[i];
+      if (!copied(g, shapes[i], row, starts[i])) {
+        const gs = shapeOf(g, `${where}: backward's gradient ${i}`);
         throw new Error(`${where}: backward's gradient ${i} has shape ${shapeText(gs)}, its input has shape ${shapeText(shapes[i])}`);
       }
-      for (const x of flatten(g as TensorData)) row.push(x);
-    });
+    }
     locals.push(row);
   }
 
@@ -86,4 +86,30 @@ export function manualOp(
     return o;
   };
   return { shape, make: () => out.map((x, k) => manualGrad(name, children, x, locals[k], (xs) => outputs(xs)[k])) };
+}
+
+/** g's numbers into row from `at` when g is numbers of the shape; false (row half written) when it is not */
+function copied(g: unknown, shape: readonly number[], row: number[], at: number): boolean {
+  if (shape.length === 0) {
+    row[at] = g as number;
+    return typeof g === "number";
+  }
+  if (!Array.isArray(g) || g.length !== shape[0]) return false;
+  if (shape.length === 1) {
+    for (let j = 0; j < g.length; j++) {
+      if (typeof g[j] !== "number") return false;
+      row[at + j] = g[j] as number;
+    }
+    return true;
+  }
+  const c = shape[1];
+  for (let i = 0; i < g.length; i++) {
+    const r: unknown = g[i];
+    if (!Array.isArray(r) || r.length !== c) return false;
+    for (let j = 0; j < c; j++) {
+      if (typeof r[j] !== "number") return false;
+      row[at + i * c + j] = r[j] as number;
+    }
+  }
+  return true;
 }
