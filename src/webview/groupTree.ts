@@ -119,29 +119,38 @@ export const ELEMENTS_FROM = 100;
 /**
  * a big tensor op's values, a box per output element: the element and the values made for it
  * since the element before (an op makes its elements one by one, ids increasing), so opening the
- * op shows its elements (folded into a series) rather than every product of a matmul at once
+ * op shows its elements rather than every product of a matmul at once. a matrix's elements go in
+ * a box per row ("row 3 › column 5"): a series of 1,600 elements would draw 1,600 boxes when opened,
+ * 100 rows of 16 draw 100, then 16
  */
 function byElement(boxes: Box[], b: Box, boxOf: Map<number, number>): void {
-  const outputs = new Set(b.tensor!.values);
+  const t = b.tensor!;
+  const outputs = new Set(t.values);
   const values = b.values.slice().sort((x, y) => x - y);
+  const chunks: number[][] = [];
   let chunk: number[] = [];
-  const kept: number[] = [];
-  let k = 0;
   for (const id of values) {
     chunk.push(id);
     if (!outputs.has(id)) continue;
-    if (chunk.length === 1) {
-      kept.push(id); // an element made in one value has no box of its own
-      chunk = [];
-      continue;
-    }
-    const key = boxes.length;
-    boxes.push({ key, kind: "element", name: `element ${++k}`, parent: b.key, boxes: [], values: chunk, size: 0, outputs: [] });
-    b.boxes.push(key);
-    for (const v of chunk) boxOf.set(v, key);
+    chunks.push(chunk);
     chunk = [];
   }
-  b.values = [...kept, ...chunk];
+  // an element made in one value has no box of its own: such an op stays one box
+  if (chunks.length !== t.values.length || chunks.some((c) => c.length === 1)) return;
+  const rows = t.shape.length === 2 && t.shape[0] > 1 && t.shape[1] > 1 ? t.shape[0] : 1;
+  const cols = t.values.length / rows;
+  const make = (kind: BoxKind, name: string, parent: number, vals: number[]): number => {
+    const key = boxes.length;
+    boxes.push({ key, kind, name, parent, boxes: [], values: vals, size: 0, outputs: [] });
+    boxes[parent].boxes.push(key);
+    for (const v of vals) boxOf.set(v, key);
+    return key;
+  };
+  for (let r = 0; r < rows; r++) {
+    const home = rows > 1 ? make("element", `row ${r + 1}`, b.key, []) : b.key;
+    for (let c = 0; c < cols; c++) make("element", rows > 1 ? `column ${c + 1}` : `element ${c + 1}`, home, chunks[r * cols + c]);
+  }
+  b.values = chunk;
 }
 
 /** position of a box's first value in the trace order, for ordering siblings (ids grow with creation) */

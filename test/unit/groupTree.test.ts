@@ -282,7 +282,7 @@ describe("groupTree", () => {
 describe("a big tensor op opens element by element", () => {
   const grid = (r: number, c: number, k: number) =>
     Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => Math.sin(k + i * c + j)));
-  it("a [12×6]·[6×5] matmul: a box per output element, its products and sums inside, folded into one series", () => {
+  it("a [12×6]·[6×5] matmul: a box per row, in it a box per output element with its products and sums", () => {
     const X = tensor(grid(12, 6, 1), "X");
     const W = tensor(grid(6, 5, 2), "W");
     const trace = traceOf(X.matmul(W).sum().values[0]);
@@ -291,17 +291,22 @@ describe("a big tensor op opens element by element", () => {
     assert.ok(op.size > ELEMENTS_FROM);
     assert.strictEqual(op.values.length, 0, "every value is in an element's box");
     assert.strictEqual(op.boxes.length, 1);
-    const series = tree.boxes[op.boxes[0]];
-    assert.strictEqual(series.kind, "series");
-    assert.strictEqual(series.boxes.length, 60, "12 × 5 elements");
-    // each element box holds its output element (6 products and 5 sums: 11 values), ending with it
-    for (const [k, key] of series.boxes.entries()) {
-      const e = tree.boxes[key];
-      assert.strictEqual(e.kind, "element");
-      assert.strictEqual(e.values.length, 11);
-      assert.strictEqual(e.values[e.values.length - 1], op.tensor!.values[k], `element ${k + 1} ends with C's element ${k}`);
-    }
-    assert.match(describePath(tree, op.tensor!.values[7]), /X·W › element 8$/);
+    const rows = tree.boxes[op.boxes[0]];
+    assert.strictEqual(rows.kind, "series");
+    assert.strictEqual(rows.boxes.length, 12, "12 rows");
+    rows.boxes.forEach((key, r) => {
+      const row = tree.boxes[key];
+      assert.strictEqual(row.name, `row ${r + 1}`);
+      const cols = tree.boxes[row.boxes[0]];
+      assert.strictEqual(cols.kind, "series", "its 5 elements folded");
+      cols.boxes.forEach((ek, c) => {
+        const e = tree.boxes[ek];
+        // each element: 6 products and 5 sums, ending with C's element
+        assert.strictEqual(e.values.length, 11);
+        assert.strictEqual(e.values[e.values.length - 1], op.tensor!.values[r * 5 + c]);
+      });
+    });
+    assert.match(describePath(tree, op.tensor!.values[7]), /X·W › row 2 › column 3$/);
   });
 
   it("a small op, or one whose elements are one value each, stays one box", () => {
