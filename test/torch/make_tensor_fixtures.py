@@ -283,7 +283,31 @@ def scalars_vs_tensors():
     return {"loss": L.item(), "grads": [g for p in ps for g in p.grad.flatten().tolist()]}
 
 
+def optimizers():
+    """a Linear(3, 2, seed 5) trained 20 steps on a batch of 4 with mse, by Adam (lr 0.05) and by sgd with momentum (lr 0.1, 0.9)"""
+    x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5], [-1.0, 1.0, 1.0], [0.0, 2.0, -1.5]], dtype=T)
+    t = torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]], dtype=T)
+    out = {}
+    for name, make in [
+        ("adam", lambda ps: torch.optim.Adam(ps, lr=0.05)),
+        ("sgd momentum", lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9)),
+    ]:
+        W, b = linear_init(3, 2, 5)
+        ps = params(W, b)
+        opt = make(ps)
+        losses = []
+        for _ in range(20):
+            opt.zero_grad()
+            L = F.mse_loss(x @ ps[0] + ps[1], t)
+            L.backward()
+            opt.step()
+            losses.append(L.item())
+        out[name] = {"losses": losses, "W": ps[0].tolist(), "b": ps[1].tolist()}
+    return out
+
+
 nets = {
+    "optimizers": optimizers(),
     "xor-tensors.ts": xor_tensors(),
     "manual-vs-auto.ts": manual_vs_auto(),
     "batch-linear.ts": batch_linear(),
