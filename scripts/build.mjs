@@ -41,7 +41,9 @@ const builds = [
     format: "iife",
     target: "es2022",
     sourcemap: production ? false : "linked",
-    minify: production,
+    // minified in every build (the source map keeps it readable): the page's first run waits for
+    // its bundle to load, and the bench measures the bundle users get (1.2 MB -> about 0.5 MB)
+    minify: true,
     logLevel: "warning",
     entryPoints: { webview: "src/webview/main.ts" },
     outdir: "dist",

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { RunOutput } from "./runOutput";
 import * as fs from "node:fs";
 import type { RunResult, ScriptError } from "../shared/protocol";
-import { runScript, type RunOutcome } from "../runner/runScript";
+import { disposeSpareWorker, prepareWorker, runScript, type RunOutcome } from "../runner/runScript";
 import { noBackwardHint } from "../runner/hints";
 import { GraphPanel, getWebviewOptions, type PanelHost } from "./graphPanel";
 import { readSettings } from "./config";
@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const finished = new vscode.EventEmitter<{ file: string; outcome: RunOutcome }>();
   context.subscriptions.push(output, diagnostics, finished);
 
+  const workerPath = () => path.join(context.extensionPath, "dist", "worker.js");
   const host: PanelHost = {
     run: (panel, captureCall) => void runInPanel(panel, captureCall),
     export: (panel) => void exportGraph(panel),
@@ -52,9 +53,11 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
       ...settings,
       signal,
       captureCall,
-      workerPath: path.join(context.extensionPath, "dist", "worker.js"),
+      workerPath: workerPath(),
       // the trace goes to the page as the worker sent it (columns), and the page checks it numerically once it is drawn
       keepColumns: true,
+      // the next run starts with a worker that is ready
+      spare: true,
       numericBudgetMs: 0,
       onConsole: (msg) => written.write(msg.text),
     });
@@ -111,6 +114,9 @@ export function activate(context: vscode.ExtensionContext): BackpropStepperApi {
   const remember = (editor: vscode.TextEditor | undefined) => {
     const doc = editor?.document;
     if (isScript(doc)) lastScript = doc;
+    // a model script in front of the user: its run will start with a worker that is ready
+    if (isScript(doc) && vscode.workspace.isTrusted && doc.getText().includes("backprop-stepper"))
+      prepareWorker(workerPath(), readSettings().memoryMb);
   };
   remember(vscode.window.activeTextEditor);
 
@@ -178,4 +184,5 @@ function openScript(doc: vscode.TextDocument | undefined): vscode.TextDocument |
 
 export function deactivate(): void {
   GraphPanel.currentPanel?.dispose();
+  disposeSpareWorker();
 }

@@ -138,7 +138,8 @@ export class GraphPanel implements ExportSource {
    * the run drew a call picked on the curve, and did not make it as it was clicked
    */
   showResult(result: RunResult, mismatch?: CallMismatch): void {
-    const shape = result.trace || result.columns ? shapeOf(result) : undefined;
+    // the columns first: reading result.trace would decode them here, in the host
+    const shape = result.columns || result.trace ? shapeOf(result) : undefined;
     const keepPosition = shape !== undefined && shape === this.lastShape;
     this.lastShape = shape;
     this.post({ type: "showTrace", result, fileName: this.fileName, keepPosition, ...(mismatch ? { mismatch } : {}) });

@@ -1,6 +1,6 @@
 // runs one user script in its own process, under a time and a memory limit.
 // the extension host and the cli both call this; neither ever runs user code on its own thread.
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,6 +10,7 @@ import { DRAINING, LAST_WORDS } from "./outbox";
 import { killRun, newRunId, RUN_MARKER } from "./processTree";
 import { MEMORY_MARK, type WatchdogTimes } from "./watchdog";
 import { now, timingOn } from "../shared/timing";
+import { SPARE_ARG } from "./spare";
 import { decodeTrace } from "../shared/traceColumns";
 
 /**
@@ -41,6 +42,8 @@ export interface RunOptions {
   captureCall?: number;
   /** ms for the drawn call's numeric check in the worker (default 300; 0: none, the cli finishes it after the run) */
   numericBudgetMs?: number;
+  /** keep a worker ready for the next run once this one has ended (prepareWorker) */
+  spare?: boolean;
   /** false: no trace is wanted (`backprop-stepper run`), the worker builds none */
   trace?: boolean;
   /**
@@ -112,6 +115,74 @@ function describePending(names: readonly string[]): string | undefined {
   return said.length ? said.join(", ") : undefined;
 }
 
+/** a worker process, and the marker its run's processes carry */
+interface Worker {
+  child: ChildProcess;
+  runId: string;
+}
+
+function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne = false): Worker {
+  // every process of the run carries it in its environment, detached ones too (processTree.ts)
+  const runId = newRunId();
+  const child = fork(workerPath, spareOne ? [SPARE_ARG] : [], {
+    detached: process.platform !== "win32",
+    // the worker moves to the script's folder when it gets the run (a spare is forked before it knows it)
+    cwd,
+    // a training step's graph is megabytes of short-lived values: a larger young generation keeps
+    // v8 from copying it on every scavenge (about 2.5x faster steps; see bench/engine.bench.ts)
+    execArgv: [`--max-old-space-size=${memoryMb}`, "--max-semi-space-size=64"],
+    // node's own binary inside vs code's electron
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", [RUN_MARKER]: runId },
+    serialization: "advanced",
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  return { child, runId };
+}
+
+/**
+ * a worker forked ahead of its run: node has started and loaded the worker's bundle, which waits for
+ * the run's request. the next run that fits takes it (the extension's: about half a second less)
+ */
+let spare: (Worker & { key: string }) | undefined;
+
+/** after a run that keeps a spare, the next one is forked this much later (not while the panel draws) */
+const SPARE_DELAY_MS = 1500;
+
+/** keeps a worker ready for the next run with this worker bundle and memory limit */
+export function prepareWorker(workerPath: string, memoryMb: number): void {
+  const key = `${workerPath}|${memoryMb}`;
+  if (spare?.key === key && spare.child.connected) return;
+  disposeSpareWorker();
+  let worker: Worker;
+  try {
+    worker = forkWorker(workerPath, memoryMb, os.tmpdir(), true);
+  } catch {
+    return;
+  }
+  const ready = { ...worker, key };
+  spare = ready;
+  // a spare that ends (or fails to start) is simply not there for the next run
+  ready.child.on("error", () => {});
+  ready.child.once("exit", () => {
+    if (spare === ready) spare = undefined;
+  });
+}
+
+/** ends the spare worker, if there is one (the extension's deactivation) */
+export function disposeSpareWorker(): void {
+  if (spare) killRun(spare.child.pid, spare.runId);
+  spare = undefined;
+}
+
+function takeSpare(workerPath: string, memoryMb: number): Worker | undefined {
+  const taken = spare;
+  if (!taken || taken.key !== `${workerPath}|${memoryMb}` || !taken.child.connected || taken.child.exitCode !== null) return undefined;
+  spare = undefined;
+  taken.child.removeAllListeners("error");
+  taken.child.removeAllListeners("exit");
+  return taken;
+}
+
 export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const names = opts.limitNames ?? { timeout: "backpropStepper.timeoutSeconds", memory: "backpropStepper.memoryMb" };
   const problem = limitProblem(opts.timeoutSeconds, opts.memoryMb, names);
@@ -126,18 +197,9 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-stepper-"));
   const removeTmp = () => fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
   // every process of the run carries it in its environment, detached ones too (processTree.ts)
-  const runId = newRunId();
-  const child = fork(workerPath, [], {
-    detached: process.platform !== "win32",
-    cwd: path.dirname(file),
-    // a training step's graph is megabytes of short-lived values: a larger young generation keeps
-    // v8 from copying it on every scavenge (about 2.5x faster steps; see bench/engine.bench.ts)
-    execArgv: [`--max-old-space-size=${opts.memoryMb}`, "--max-semi-space-size=64"],
-    // node's own binary inside vs code's electron
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", [RUN_MARKER]: runId },
-    serialization: "advanced",
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
+  // the worker made ready beforehand (prepareWorker), when it fits this run; else a new one
+  const { child, runId } = takeSpare(workerPath, opts.memoryMb) ?? forkWorker(workerPath, opts.memoryMb, path.dirname(file));
+  if (opts.spare) child.once("exit", () => setTimeout(() => prepareWorker(workerPath, opts.memoryMb), SPARE_DELAY_MS).unref());
 
   return new Promise<RunOutcome>((resolve) => {
     let settled = false;

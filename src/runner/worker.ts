@@ -29,6 +29,8 @@ import { TrainingStep } from "./trainingStep";
 import { RunState, startWatchdog, type WatchdogTimes } from "./watchdog";
 import { now, timingOn, type Times } from "../shared/timing";
 import { encodeTrace } from "../shared/traceColumns";
+import { transform } from "sucrase";
+import { SPARE_ARG } from "./spare";
 
 /** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
 const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
@@ -199,7 +201,6 @@ function interruptedScript(): boolean {
 
 function run(req: RunRequest & WatchdogTimes): void {
   const started = performance.now();
-  const throws = watchThrows();
   const loader = installLoader(scriptApi(), req.file, () => {
     clock[0] = Date.now();
     if (times) times["worker.script"] = now();
@@ -232,6 +233,7 @@ function run(req: RunRequest & WatchdogTimes): void {
 
   // every value the script makes gets its creation line (up to a limit)
   const located = makeLocator(loader.files, req.file);
+  if (times) times["worker.locator"] = now();
   const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => packed(resultOf(exitCode, budgetMs));
   const resultOf = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
     ...(times ? { timing: Object.assign(times, { "worker.end": now() }) } : {}),
@@ -334,17 +336,49 @@ function run(req: RunRequest & WatchdogTimes): void {
   // outside any try: what the script throws is uncaught, so the debugger sees where (throwSite.ts),
   // and the uncaughtException handler above reports it
   process.nextTick(() => {
+    if (times) times["worker.require"] = now();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's script, loaded by node (loader.ts)
     require(req.file);
     loaded = true;
   });
 }
 
+// the debugger that sees where an uncaught throw happened: enabled once the worker has loaded (a
+// spare worker does it before its run is asked for)
+const throws = watchThrows();
+
+/** a spare worker waits for its run: the transpiler runs once, so the script's own transpile runs warm */
+function warmUp(): void {
+  try {
+    transform('import { Value } from "backprop-stepper";\nconst a: Value = new Value(2, "a");\nexport const b = a.mul(3);\n', {
+      transforms: ["typescript", "imports"],
+      filePath: "warm-up.ts",
+      disableESTransforms: true,
+      sourceMapOptions: { compiledFilename: "warm-up.ts" },
+    });
+  } catch {
+    // a warm-up only
+  }
+}
+// the argument is the runner's, not the script's: its process.argv is as a fresh worker's
+const spareAt = process.argv.indexOf(SPARE_ARG);
+if (spareAt >= 0) {
+  process.argv.splice(spareAt, 1);
+  setImmediate(warmUp);
+}
+
 process.once("message", (msg: ToWorker) => {
   if (msg.type !== "run") return;
   const req = msg as RunRequest & WatchdogTimes;
   if (times) times["worker.run"] = now();
+  // a spare worker was forked before its script was known: the script runs in its own folder
+  try {
+    process.chdir(path.dirname(req.file));
+  } catch {
+    // a folder that is gone: the script's import fails and says so
+  }
   startWatchdog({ ...req, state, clock, hookKey, runId: process.env[RUN_MARKER] ?? "" });
+  if (times) times["worker.watchdog"] = now();
   try {
     run(req);
   } catch (e) {
