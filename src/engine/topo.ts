@@ -88,6 +88,37 @@ function madeByTensorOps(order: readonly Node[]): boolean {
  * chain back through every op before the next element's). marks renumbered from base, as above
  */
 function inCreationOrder(order: Node[], base: number): void {
-  order.sort((a, b) => a.id - b.id);
-  for (let i = 0; i < order.length; i++) order[i]._mark = base + i;
+  const n = order.length;
+  const ids = new Float64Array(n);
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const id = order[i].id;
+    ids[i] = id;
+    if (id > hi) hi = id;
+  }
+  if (hi > 0xffffffff) order.sort((a, b) => a.id - b.id);
+  else {
+    // by id in two passes of 16 bits over the ids alone (a radix sort): linear, where a comparator
+    // over 65,000 values cost a tensor training step tens of milliseconds
+    let from = new Uint32Array(n);
+    let to = new Uint32Array(n);
+    for (let i = 0; i < n; i++) from[i] = i;
+    const count = new Uint32Array(65537);
+    for (let shift = 0; shift <= 16; shift += 16) {
+      count.fill(0);
+      for (let i = 0; i < n; i++) count[((ids[i] >>> shift) & 0xffff) + 1]++;
+      for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+      for (let i = 0; i < n; i++) {
+        const k = from[i];
+        to[count[(ids[k] >>> shift) & 0xffff]++] = k;
+      }
+      const t = from;
+      from = to;
+      to = t;
+    }
+    const sorted = new Array<Node>(n);
+    for (let i = 0; i < n; i++) sorted[i] = order[from[i]];
+    for (let i = 0; i < n; i++) order[i] = sorted[i];
+  }
+  for (let i = 0; i < n; i++) order[i]._mark = base + i;
 }
