@@ -29,6 +29,7 @@
 //   script         the script's first line -> its end (the user's code, recording)
 //   trace build    the script's end -> the drawn call's trace built
 //   numeric        the numeric check in the worker (a big graph's is left to the page)
+//   worker encode  the trace to columns (after: shared/traceColumns.ts), the result put together
 //   worker->host   the worker's send -> the host's receipt (v8 serialisation, the pipe)
 //   host           receipt -> encoding (the run's bookkeeping in the host)
 //   encode         the host's encoding of the message for the page
@@ -39,7 +40,8 @@
 //
 // BEFORE (main at cda37db plus the timestamps: json from the worker's trace objects, toJson in the
 // host, JSON.parse in the page; 2026-12-03 05:42, 3 runs, load average 12.2 -> 11.2 on the 2 cores:
-// other sessions' tests ran beside it, so every figure is inflated; compare ratios):
+// other sessions' tests ran beside it, so every figure is inflated; compare ratios; "script" here is
+// the script's load and its code together; the cold neuron's "0 values" is its first run's record):
 //   neuron.ts cold         5.50 s   0 values   peak 67 MB
 //                          to host 847 (15%), host start 73 (1%), worker boot 1161 (21%), script 1369 (25%), trace build 5 (0%), numeric 0 (0%), worker->host 34 (1%), host 2021 (37%), encode 0 (0%), host->page 125 (2%), parse 1 (0%), draw 317 (6%)
 //   neuron.ts warm         1.57 s   10 values   peak 67 MB
@@ -52,6 +54,23 @@
 //                          to host 146 (1%), host start 1 (0%), worker boot 602 (4%), script 4298 (31%), trace build 864 (6%), numeric 10 (0%), worker->host 764 (6%), host 1487 (11%), encode 15 (0%), host->page 1564 (11%), parse 348 (3%), draw 2586 (19%)
 //   long-sum.ts warm       6.21 s   75,001 values   peak 204 MB
 //                          to host 120 (2%), host start 1 (0%), worker boot 394 (6%), script 1236 (20%), trace build 333 (5%), numeric 6 (0%), worker->host 216 (3%), host 619 (10%), encode 0 (0%), host->page 982 (16%), parse 325 (5%), draw 1093 (18%)
+//
+// AFTER (columns to the page, numeric check in the page after the first draw, a spare worker, the
+// page's bundle minified; 2026-12-03 06:37, 3 runs, load average 10.5 -> 9.5; "worker encode" was
+// not yet split out of the gap between "numeric" and "worker->host"):
+//   neuron.ts cold         4.42 s   10 values   peak 65 MB
+//                          to host 1482 (33%), host start 61 (1%), worker boot 699 (16%), script load 378 (9%), script 185 (4%), trace build 2 (0%), numeric 0 (0%), worker->host 46 (1%), host 1000 (23%), encode 0 (0%), host->page 56 (1%), parse 1 (0%), draw 338 (8%)
+//                          the page: panel open 1275, page bundle 960, ready 89, ready -> message 177
+//   neuron.ts warm         0.66 s   10 values   peak 64 MB
+//                          to host 156 (24%), host start 1 (0%), worker boot 0 (0%), script load 247 (38%), script 49 (7%), trace build 1 (0%), numeric 0 (0%), worker->host 1 (0%), host 18 (3%), encode 0 (0%), host->page 21 (3%), parse 0 (0%), draw 55 (8%)
+//   xor.ts warm            1.19 s   154 values   peak 75 MB
+//                          to host 117 (10%), host start 1 (0%), worker boot 0 (0%), script load 226 (19%), script 412 (35%), trace build 10 (1%), numeric 0 (0%), worker->host 2 (0%), host 8 (1%), encode 1 (0%), host->page 18 (2%), parse 1 (0%), draw 127 (11%)
+//   iris-train.ts warm     1.59 s   2,332 values   peak 79 MB
+//                          to host 99 (6%), host start 1 (0%), worker boot 0 (0%), script load 287 (18%), script 841 (53%), trace build 52 (3%), numeric 1 (0%), worker->host 55 (3%), host 43 (3%), encode 1 (0%), host->page 105 (7%), parse 3 (0%), draw 129 (8%)
+//   moons.ts warm          10.41 s   65,814 values   peak 298 MB
+//                          to host 147 (1%), host start 1 (0%), worker boot 0 (0%), script load 221 (2%), script 3253 (31%), trace build 893 (9%), numeric 12 (0%), worker->host 391 (4%), host 103 (1%), encode 63 (1%), host->page 1713 (16%), parse 253 (2%), draw 1887 (18%)
+//   long-sum.ts warm       5.62 s   75,001 values   peak 199 MB
+//                          to host 137 (2%), host start 1 (0%), worker boot 0 (0%), script load 171 (3%), script 998 (18%), trace build 607 (11%), numeric 10 (0%), worker->host 260 (5%), host 267 (5%), encode 0 (0%), host->page 1385 (25%), parse 43 (1%), draw 821 (15%)
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -99,6 +118,7 @@ const PHASES = [
   ["script", "worker.script", "worker.end"],
   ["trace build", "worker.end", "worker.trace"],
   ["numeric", "worker.trace", "worker.check"],
+  ["worker encode", "worker.check", "worker.send"],
   ["worker->host", "worker.send", "host.received"],
   ["host", "host.received", "host.encode"],
   ["encode", "host.encode", "host.encoded"],
