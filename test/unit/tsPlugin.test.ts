@@ -32,7 +32,8 @@ function service(files: Record<string, string>) {
   return init({ typescript: ts }).create(info as unknown as ts.server.PluginCreateInfo);
 }
 
-describe("typescript server plugin", () => {
+describe("typescript server plugin", function () {
+  this.timeout(30_000); // a language service starts in a second or two, longer on a busy machine
   const file = "/project/model.ts";
   const text =
     'import { Value, MLP } from "backprop-stepper";\nconst a = new Value(2, "a");\nconst s: string = a.tanh().data;\nconst m = new MLP(2, [4, 1]);\nm.forward([1, 2])[0].';
