@@ -14,6 +14,10 @@ const EXAMPLES: { file: string; label: string; detail: string }[] = [
   { file: "iris.ts", label: "Fisher's iris", detail: "three species, softmax cross-entropy, accuracy per epoch" },
   { file: "minibatch.ts", label: "Mini-batches", detail: "two moons in batches of 10: step one batch's graph" },
   { file: "moons.ts", label: "Two moons", detail: "micrograd's demo: hinge loss + l2, a 66,000-value graph, grouped" },
+  { file: "xor-tensors.ts", label: "XOR with tensors", detail: "the numpy lesson's 2-4-1 network: X·W1 + b1, sigmoid, W2, trained" },
+  { file: "batch-linear.ts", label: "A Linear layer on a batch", detail: "x·W + b: b's grad is summed over the batch" },
+  { file: "manual-vs-auto.ts", label: "ManualGrad vs AutoGrad, with tensors", detail: "fit y = x² both ways: the same steps, checked" },
+  { file: "scalars-vs-tensors.ts", label: "Scalars vs tensors", detail: "one two-layer net both ways: the same loss and grads" },
 ];
 
 /** a quick pick of the examples; `file` ("xor.ts", from a link such as the walkthrough's) opens that one at once */

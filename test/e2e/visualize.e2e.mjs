@@ -505,7 +505,7 @@ describe("end to end in a real VS Code", function () {
     assert.deepStrictEqual(violations, []);
   });
 
-  it("the walkthrough opens with its five steps, and its first link opens micrograd's first expression", async () => {
+  it("the walkthrough opens with its six steps, and its first link opens micrograd's first expression", async () => {
     await runCommand(page, "Welcome: Open Walkthrough...");
     await page.keyboard.type("Watch backpropagation");
     await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Watch backpropagation happen"]');
@@ -515,7 +515,14 @@ describe("end to end in a real VS Code", function () {
       [...document.querySelectorAll(".getting-started-step .step-title")].some((e) => e.textContent === "Open an example"),
     );
     const titles = await steps.allTextContents();
-    for (const t of ["Open an example", "Visualize it", "Step the backward pass", "Read a local derivative", "Try a training loop"]) {
+    for (const t of [
+      "Open an example",
+      "Visualize it",
+      "Step the backward pass",
+      "Read a local derivative",
+      "Try a training loop",
+      "Go on to tensors",
+    ]) {
       assert.ok(titles.includes(t), `the walkthrough has the step "${t}" (it has ${JSON.stringify(titles)})`);
     }
     await page.waitForTimeout(800);
