@@ -530,7 +530,7 @@ describe("end to end in a real VS Code", function () {
     await page.click('.getting-started-step a:has-text("Open micrograd\'s first expression")');
     // a new untitled script holding lecture.ts
     await page.waitForFunction(
-      () => /first\sexpression:\sL\s=/.test(document.querySelector(".monaco-editor .view-lines")?.textContent ?? ""),
+      () => [...document.querySelectorAll(".monaco-editor .view-lines")].some((e) => /first\sexpression:\sL\s=/.test(e.textContent ?? "")),
       undefined,
       {
         timeout: 15_000,
