@@ -38,12 +38,12 @@ const CUSTOM = 32;
 const NUMERIC = 64;
 const LINEARIZED = 128;
 
-type ArrayType = Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+type ArrayType = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
 export type Sizes = { n: number; c: number; l: number; s: number; u: number };
 
 /** the columns: name, element type, and its length from the counts (nodes, children, locals, steps, updates) */
 const COLUMNS = [
-  ["id", Float64Array, (z: Sizes) => z.n],
+  ["id", Uint32Array, (z: Sizes) => z.n],
   ["label", Int32Array, (z: Sizes) => z.n],
   ["op", Int32Array, (z: Sizes) => z.n],
   ["data", Float64Array, (z: Sizes) => z.n],
@@ -58,12 +58,12 @@ const COLUMNS = [
   ["locFile", Int32Array, (z: Sizes) => z.n],
   ["numeric", Float64Array, (z: Sizes) => z.n],
   ["flags", Uint8Array, (z: Sizes) => z.n],
-  ["children", Float64Array, (z: Sizes) => z.c],
+  ["children", Uint32Array, (z: Sizes) => z.c],
   ["locals", Float64Array, (z: Sizes) => z.l],
-  ["stepNode", Float64Array, (z: Sizes) => z.s],
+  ["stepNode", Uint32Array, (z: Sizes) => z.s],
   ["upstream", Float64Array, (z: Sizes) => z.s],
   ["updateStart", Int32Array, (z: Sizes) => z.s + 1],
-  ["child", Float64Array, (z: Sizes) => z.u],
+  ["child", Uint32Array, (z: Sizes) => z.u],
   ["local", Float64Array, (z: Sizes) => z.u],
   ["before", Float64Array, (z: Sizes) => z.u],
   ["after", Float64Array, (z: Sizes) => z.u],
@@ -82,7 +82,7 @@ function views(z: Sizes, given?: ArrayBuffer): { buffer: ArrayBuffer; cols: View
   }
   const buffer = given ?? new ArrayBuffer(bytes);
   if (buffer.byteLength < bytes) throw new Error(`trace columns: ${buffer.byteLength} bytes, ${bytes} expected`);
-  const cols = {} as Record<Name, Float64Array | Int32Array | Uint8Array>;
+  const cols = {} as Record<Name, Float64Array | Int32Array | Uint32Array | Uint8Array>;
   COLUMNS.forEach(([name, type, len], i) => (cols[name] = new type(buffer, at[i], len(z))));
   return { buffer, cols: cols as Views };
 }
@@ -135,6 +135,8 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
     const n = nodes[i];
     if (typeof n.label !== "string" || typeof n.op !== "string") return undefined;
     let flags = 0;
+    // ids are whole numbers below 2^32 (a counter per process): else the trace travels as objects
+    if (n.id >>> 0 !== n.id) return undefined;
     cols.id[i] = n.id;
     cols.label[i] = text(n.label);
     cols.op[i] = text(n.op);
@@ -143,7 +145,10 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
     if (n.gradBefore === null) flags |= NO_GRAD_BEFORE;
     else cols.gradBefore[i] = n.gradBefore;
     cols.childStart[i] = c;
-    for (const id of n.children) cols.children[c++] = id;
+    for (const id of n.children) {
+      if (id >>> 0 !== id) return undefined;
+      cols.children[c++] = id;
+    }
     cols.localStart[i] = l;
     for (const x of n.locals) cols.locals[l++] = x;
     if (n.group !== undefined) {
@@ -208,11 +213,13 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     if (i === 0 && Object.keys(s).join(",") !== STEP_KEYS) return undefined;
+    if (s.node >>> 0 !== s.node) return undefined;
     cols.stepNode[i] = s.node;
     cols.upstream[i] = s.upstream;
     cols.updateStart[i] = u;
     for (const up of s.updates) {
       if (u === 0 && Object.keys(up).join(",") !== UPDATE_KEYS) return undefined;
+      if (up.child >>> 0 !== up.child) return undefined;
       cols.child[u] = up.child;
       cols.local[u] = up.local;
       cols.before[u] = up.before;

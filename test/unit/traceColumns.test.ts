@@ -113,6 +113,14 @@ describe("trace columns", () => {
     assert.deepStrictEqual(Object.keys(roundTrip(trace).nodes[0]), Object.keys(odd));
   });
 
+  it("an id that is not a whole number below 2^32: not encoded (it travels as objects)", () => {
+    for (const id of [2 ** 32, -1, 1.5]) {
+      const trace = traceOf(new Value(3, "a").mul(2));
+      trace.nodes[0].id = id;
+      assert.strictEqual(encodeTrace(trace), undefined, String(id));
+    }
+  });
+
   it("a step not as the columns expect: not encoded (it travels as objects)", () => {
     const trace = traceOf(new Value(3, "a").mul(2));
     (trace.steps[0] as unknown as Record<string, unknown>).extra = 1;
