@@ -4,7 +4,7 @@ import { el } from "./dom";
 import { fmt } from "./format";
 import type { RunFacts } from "./runFacts";
 import { fitsGrid, opName, shapeLine } from "./tensorText";
-import { rowsOf, tensorBoxOf, tensorRule, type Numbers } from "./tensorRule";
+import { rowsOf, tensorBoxOf, tensorRule, type Numbers, type TensorRule } from "./tensorRule";
 
 /** a tensor's numbers as a small table (NaN where not computed yet: "?"); a big one as its shape, min and max */
 export function matrixTable(n: Numbers, mark?: { rows?: boolean; cols?: boolean; unknown?: (k: number) => boolean }): HTMLElement {
@@ -56,7 +56,7 @@ export function tensorSection(f: RunFacts, node: number): HTMLElement | "" {
 }
 
 /** each sample's share of a batch matmul's weight grad, folded until asked for */
-function sharesOf(shares: NonNullable<ReturnType<typeof tensorRule>>["shares"] & object): HTMLElement {
+function sharesOf(shares: NonNullable<TensorRule["shares"]>): HTMLElement {
   const shown = shares.samples.slice(0, 8);
   const rest = shares.samples.length - shown.length;
   return el(
