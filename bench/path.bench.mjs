@@ -71,6 +71,38 @@
 //                          to host 147 (1%), host start 1 (0%), worker boot 0 (0%), script load 221 (2%), script 3253 (31%), trace build 893 (9%), numeric 12 (0%), worker->host 391 (4%), host 103 (1%), encode 63 (1%), host->page 1713 (16%), parse 253 (2%), draw 1887 (18%)
 //   long-sum.ts warm       5.62 s   75,001 values   peak 199 MB
 //                          to host 137 (2%), host start 1 (0%), worker boot 0 (0%), script load 171 (3%), script 998 (18%), trace build 607 (11%), numeric 10 (0%), worker->host 260 (5%), host 267 (5%), encode 0 (0%), host->page 1385 (25%), parse 43 (1%), draw 821 (15%)
+//
+// the same two, one after the other at a lower load (2026-12-03 06:54-07:01, load average 3.3-4.6;
+// the before built from f877fac; the after's xor median took one run of xor-tensors.ts, which quick
+// open picked: fixed since):
+// BEFORE, low load:
+//   neuron.ts cold         3.36 s   10 values   peak 67 MB
+//                          to host 588 (17%), host start 26 (1%), worker boot 784 (23%), script load 896 (27%), script 31 (1%), trace build 2 (0%), numeric 2 (0%), worker encode 1 (0%), worker->host 53 (2%), host 721 (21%), encode 1 (0%), host->page 15 (0%), parse 0 (0%), draw 210 (6%)
+//                          the page: panel open 1003, page bundle 1244, ready 64, ready -> message 107
+//   neuron.ts warm         0.83 s   10 values   peak 66 MB
+//                          to host 210 (25%), host start 1 (0%), worker boot 354 (43%), script load 189 (23%), script 10 (1%), trace build 1 (0%), numeric 3 (0%), worker encode 0 (0%), worker->host 1 (0%), host 12 (1%), encode 0 (0%), host->page 8 (1%), parse 0 (0%), draw 24 (3%)
+//   xor.ts warm            1.71 s   154 values   peak 77 MB
+//                          to host 132 (8%), host start 1 (0%), worker boot 347 (20%), script load 301 (18%), script 428 (25%), trace build 3 (0%), numeric 5 (0%), worker encode 72 (4%), worker->host 7 (0%), host 7 (0%), encode 2 (0%), host->page 56 (3%), parse 3 (0%), draw 186 (11%)
+//   iris-train.ts warm     1.39 s   2,332 values   peak 89 MB
+//                          to host 101 (7%), host start 1 (0%), worker boot 279 (20%), script load 146 (11%), script 534 (38%), trace build 16 (1%), numeric 50 (4%), worker encode 1 (0%), worker->host 29 (2%), host 4 (0%), encode 22 (2%), host->page 113 (8%), parse 8 (1%), draw 39 (3%)
+//   moons.ts warm          10.75 s   65,814 values   peak 343 MB
+//                          to host 126 (1%), host start 1 (0%), worker boot 323 (3%), script load 191 (2%), script 1948 (18%), trace build 348 (3%), numeric 6 (0%), worker encode 180 (2%), worker->host 1986 (18%), host 49 (0%), encode 611 (6%), host->page 2962 (28%), parse 656 (6%), draw 1173 (11%)
+//   long-sum.ts warm       8.09 s   75,001 values   peak 159 MB
+//                          to host 116 (1%), host start 1 (0%), worker boot 338 (4%), script load 199 (2%), script 707 (9%), trace build 343 (4%), numeric 6 (0%), worker encode 11 (0%), worker->host 1947 (24%), host 54 (1%), encode 552 (7%), host->page 2352 (29%), parse 488 (6%), draw 603 (7%)
+// AFTER, low load:
+//   neuron.ts cold         2.87 s   10 values   peak 65 MB
+//                          to host 843 (29%), host start 25 (1%), worker boot 433 (15%), script load 265 (9%), script 62 (2%), trace build 3 (0%), numeric 0 (0%), worker encode 4 (0%), worker->host 36 (1%), host 979 (34%), encode 0 (0%), host->page 29 (1%), parse 2 (0%), draw 288 (10%)
+//                          the page: panel open 879, page bundle 694, ready 56, ready -> message 92
+//   neuron.ts warm         0.47 s   10 values   peak 65 MB
+//                          to host 182 (39%), host start 1 (0%), worker boot 0 (0%), script load 160 (34%), script 13 (3%), trace build 1 (0%), numeric 0 (0%), worker encode 2 (0%), worker->host 1 (0%), host 14 (3%), encode 0 (0%), host->page 11 (2%), parse 0 (0%), draw 45 (10%)
+//   xor.ts warm            0.92 s   154 values   peak 75 MB
+//                          to host 141 (15%), host start 1 (0%), worker boot 0 (0%), script load 120 (13%), script 313 (34%), trace build 13 (1%), numeric 0 (0%), worker encode 64 (7%), worker->host 2 (0%), host 7 (1%), encode 4 (0%), host->page 51 (6%), parse 1 (0%), draw 172 (19%)
+//   iris-train.ts warm     1.05 s   2,332 values   peak 78 MB
+//                          to host 220 (21%), host start 1 (0%), worker boot 0 (0%), script load 131 (12%), script 415 (39%), trace build 24 (2%), numeric 1 (0%), worker encode 22 (2%), worker->host 5 (0%), host 16 (2%), encode 1 (0%), host->page 69 (7%), parse 2 (0%), draw 125 (12%)
+//   moons.ts warm          7.11 s   65,814 values   peak 298 MB
+//                          to host 164 (2%), host start 4 (0%), worker boot 0 (0%), script load 268 (4%), script 2222 (31%), trace build 428 (6%), numeric 6 (0%), worker encode 555 (8%), worker->host 299 (4%), host 158 (2%), encode 20 (0%), host->page 1447 (20%), parse 243 (3%), draw 1091 (15%)
+//   long-sum.ts warm       5.07 s   75,001 values   peak 200 MB
+//                          to host 206 (4%), host start 1 (0%), worker boot 0 (0%), script load 182 (4%), script 973 (19%), trace build 669 (13%), numeric 13 (0%), worker encode 502 (10%), worker->host 165 (3%), host 65 (1%), encode 0 (0%), host->page 1457 (29%), parse 83 (2%), draw 681 (13%)
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -150,7 +182,8 @@ async function quickInput(page, key, text) {
 async function openFile(page, name) {
   await page.keyboard.press("Control+1");
   await page.click(await quickInput(page, "Control+P", name));
-  await page.waitForSelector(`.tab[aria-label*="${name}"]`);
+  // that file's own tab, active (quick open may list xor-tensors.ts beside xor.ts)
+  await page.waitForSelector(`.tab.active[aria-label^="${name}"]`);
 }
 
 /** the page's timing records (src/webview/main.ts) in whichever frame has them */
