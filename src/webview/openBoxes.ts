@@ -84,7 +84,7 @@ export function settle(f: RunFacts, s: Shown): Shown {
 
 /** the pass stands where Step stops in a graph of tensor ops (every position, in a graph without) */
 function atOpStop(f: RunFacts, s: Where): boolean {
-  if (s.phase === "update") return false;
+  if (s.phase === "update" || !f.hasTensors) return false;
   const stops = s.phase === "forward" ? f.stops.forward : f.stops.backward;
   return stops.includes(s.phase === "forward" ? s.fstep : s.step);
 }

@@ -37,6 +37,11 @@ export class RunFacts {
   readonly forwardChains: StepBoxes;
   /** the forward steps each box holds */
   readonly forwardSpans = new Map<number, BoxSpan>();
+  /** whether the graph has tensor ops' boxes (without, Step and Back go a step at a time) */
+  get hasTensors(): boolean {
+    return (this.tensorsFound ??= this.tree.boxes.some((b) => b.tensor !== undefined));
+  }
+  private tensorsFound: boolean | undefined;
   /** whether box k is a tensor op's (tensors made from numbers have no steps) */
   readonly isTensorOp = (k: number): boolean => this.tree.boxes[k]?.tensor !== undefined;
   private stopsMade: { backward: number[]; forward: number[] } | undefined;

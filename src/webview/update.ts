@@ -233,9 +233,9 @@ function moved(f: RunFacts, shown: Shown, move: Move, breakpoints: readonly Brea
     case "reset":
       return { step: 0, stop: undefined };
     case "back":
-      return { step: backOp(f.stops.backward, p), stop: undefined };
+      return { step: f.hasTensors ? backOp(f.stops.backward, p) : Math.max(0, p - 1), stop: undefined };
     case "step":
-      return { step: stepOp(f.stops.backward, p, f.total), stop: undefined };
+      return { step: f.hasTensors ? stepOp(f.stops.backward, p, f.total) : Math.min(f.total, p + 1), stop: undefined };
     case "into":
       return { step: stepInto(f.chains, p), stop: undefined };
     case "over":
@@ -256,9 +256,9 @@ function forwardMove(f: RunFacts, p: number, move: Move): number {
     case "reset":
       return 0;
     case "back":
-      return backOp(f.stops.forward, p);
+      return f.hasTensors ? backOp(f.stops.forward, p) : Math.max(0, p - 1);
     case "step":
-      return stepOp(f.stops.forward, p, total);
+      return f.hasTensors ? stepOp(f.stops.forward, p, total) : Math.min(total, p + 1);
     case "into":
       return stepInto(f.forwardChains, p);
     case "over":
