@@ -283,6 +283,25 @@ describe("openToFit", () => {
   }
 });
 
+/** a 2×2 input and weight matrix, for a small network of tensor ops */
+function smallNet() {
+  const X = tensor(
+    [
+      [0, 1],
+      [1, 0],
+    ],
+    "X",
+  );
+  const W = tensor(
+    [
+      [0.5, -1],
+      [2, 0.25],
+    ],
+    "W",
+  );
+  return { X, W };
+}
+
 describe("Step and Back over tensor ops, a whole op at a time", () => {
   //   step:  0    1    2    3    4    5    6    7
   //   box:   -    1    2    1    -    2    2    -     (1 and 2 tensor ops, interleaved as the scalar order has them)
@@ -307,20 +326,7 @@ describe("Step and Back over tensor ops, a whole op at a time", () => {
   });
 
   it("on a tensor network the engine makes: each stop has an op just done, and stepping and stepping back meet the same stops", () => {
-    const X = tensor(
-      [
-        [0, 1],
-        [1, 0],
-      ],
-      "X",
-    );
-    const W = tensor(
-      [
-        [0.5, -1],
-        [2, 0.25],
-      ],
-      "W",
-    );
+    const { X, W } = smallNet();
     const loss = X.matmul(W).sigmoid().sum();
     const f = factsOf(traceOf(loss.values[0]));
     const ops = f.tree.boxes.filter((b) => b.tensor && b.tensor.op !== "tensor").length;
@@ -343,20 +349,7 @@ describe("Step and Back over tensor ops, a whole op at a time", () => {
   });
 
   it("at a stop the ops are drawn closed, one node each with its grads; Into opens the op it steps in; the graph opens with them closed", () => {
-    const X = tensor(
-      [
-        [0, 1],
-        [1, 0],
-      ],
-      "X",
-    );
-    const W = tensor(
-      [
-        [0.5, -1],
-        [2, 0.25],
-      ],
-      "W",
-    );
+    const { X, W } = smallNet();
     const trace = traceOf(X.matmul(W).tanh().sum().values[0]);
     const f = factsOf(trace);
     const isOpBox = (k: number) => f.tree.boxes[k].tensor !== undefined;

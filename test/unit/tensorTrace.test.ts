@@ -8,14 +8,11 @@ import {
   Linear,
   Tensor,
   Value,
-  buildTrace,
   checkTrace,
   disagrees,
   manualGrad,
   mse,
-  setBackwardListener,
   tensor,
-  type BackwardCall,
   type NestedNumbers,
   type Trace,
   type TraceGroup,
@@ -23,17 +20,11 @@ import {
 import { nameValue } from "../../src/engine/naming";
 import fixture from "../fixtures/tensor-ops.json";
 import { differs, type TensorCase } from "./tensorProgram";
+import { traceOf as traceOfValue } from "./traceOf";
 
 /** the trace of root's backward(), with its numeric check */
 function traceOf(root: Value | Tensor): Trace {
-  let call: BackwardCall | undefined;
-  setBackwardListener((c) => (call = c));
-  try {
-    root.backward();
-  } finally {
-    setBackwardListener(null);
-  }
-  const trace = buildTrace(call!);
+  const trace = traceOfValue(root instanceof Tensor ? root.values[0] : root);
   checkTrace(trace);
   return trace;
 }
