@@ -268,6 +268,16 @@ function summarise(label, runs) {
     ].map(([name, from, to]) => `${name} ${Math.round(median(opened.map((t) => t[to] - t[from])))}`);
     console.log(`${"".padEnd(22)} the page: ${page.join(", ")}`);
   }
+  // a host that activated with this run (cold): vs code loading the extension, its activate(), the command
+  const activated = runs.filter((t) => t["host.loaded"] > t["bench.click"]);
+  if (activated.length) {
+    const host = [
+      ["click -> bundle loaded", "bench.click", "host.loaded"],
+      ["activate", "host.loaded", "host.activated"],
+      ["activated -> command", "host.activated", "host.command"],
+    ].map(([name, from, to]) => `${name} ${Math.round(median(activated.map((t) => t[to] - t[from])))}`);
+    console.log(`${"".padEnd(22)} the host: ${host.join(", ")}`);
+  }
 }
 
 const workspace = mkdtempSync(join(tmpdir(), "bps-path-"));

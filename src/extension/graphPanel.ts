@@ -1,5 +1,6 @@
 // the webview panel that shows one script's graph and steps its backward pass
 import * as vscode from "vscode";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { toJson } from "../engine/json";
 import type { Trace } from "../engine/trace";
@@ -8,7 +9,7 @@ import { now } from "../shared/timing";
 import { shapeOfColumns } from "../shared/traceColumns";
 import { assertNever } from "../shared/protocol";
 import type { ExportSource } from "./exportGraph";
-import { nonce } from "./nonce";
+import { pageHtml } from "./pageHtml";
 
 /** what the panel asks of the extension that owns it */
 export interface PanelHost {
@@ -229,34 +230,10 @@ export class GraphPanel implements ExportSource {
 
   private html(): string {
     const webview = this.panel.webview;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "dist", "webview.js"));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "panel.css"));
-    const tableStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "table.css"));
-    const n = nonce();
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data: blob:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${n}'`,
-    ].join("; ");
-    return /* html */ `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link href="${style}" rel="stylesheet">
-  <link href="${tableStyle}" rel="stylesheet">
-  <!-- cytoscape adds a <style> element unless one with this id exists; the csp would block it -->
-  <meta id="__________cytoscape_stylesheet">
-  <title>Backprop</title>
-</head>
-<body>
-  <div id="app"></div>
-  <script nonce="${n}" src="${script}"></script>
-</body>
-</html>`;
+    const root = this.extensionUri.fsPath;
+    const map = path.join(root, "dist", "webview.js.map");
+    const sourceMap = fs.existsSync(map) ? webview.asWebviewUri(vscode.Uri.file(map)).toString() : undefined;
+    return pageHtml(root, webview.cspSource, sourceMap);
   }
 }
 
