@@ -35,7 +35,10 @@ export class GraphPanel implements ExportSource {
   }
 
   private ready = false;
-  private queue: ToWebview[] = [];
+  /** what was posted before the page said "ready": posted again then (the page handles a seq once) */
+  private queue: Posted[] = [];
+  /** the count of messages posted to the page (Posted.seq) */
+  private seq = 0;
   /**
    * what the page was sent that it shows: sent again when the page reloads (Developer: Reload
    * Webviews). a failure with nothing to draw is shown above the graph before it, so both are kept
@@ -163,16 +166,17 @@ export class GraphPanel implements ExportSource {
       this.result = msg.result;
       this.curve = msg.result?.calls;
     } else if (msg.type === "showError") this.shown = [...this.shown.filter((m) => m.type === "showTrace"), msg];
-    if (!this.ready) {
-      this.queue.push(msg);
-      return;
-    }
     // NaN and infinities survive as strings (engine/json.ts); the page revives them
     const result = msg.type === "showTrace" || msg.type === "showError" ? msg.result : undefined;
     const timing = result?.timing;
     const encodeAt = timing ? now() : 0;
     const posted = postedOf(msg, result);
+    posted.seq = ++this.seq;
     if (timing) posted.times = { "host.encode": encodeAt, "host.encoded": now() };
+    // a page still loading for the first time gets it as soon as it has loaded (vs code holds a
+    // new webview's messages until then), not after its "ready" has come here and this has gone
+    // back; it is sent again on "ready", in case a webview did not hold it
+    if (!this.ready) this.queue.push(posted);
     void this.panel.webview.postMessage(posted);
   }
 
@@ -180,11 +184,14 @@ export class GraphPanel implements ExportSource {
     switch (msg.type) {
       case "ready": {
         // a page that loads again (its webview reloaded) starts empty: it is sent what it showed
-        if (this.ready) this.queue.unshift(...this.shown.map((m) => (m.type === "showTrace" ? { ...m, keepPosition: true } : m)));
+        if (this.ready) {
+          this.shown.forEach((m) => this.post(m.type === "showTrace" ? { ...m, keepPosition: true } : m));
+          break;
+        }
         this.ready = true;
         const queued = this.queue;
         this.queue = [];
-        queued.forEach((m) => this.post(m));
+        queued.forEach((posted) => void this.panel.webview.postMessage(posted));
         break;
       }
       case "reveal":

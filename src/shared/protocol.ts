@@ -132,6 +132,11 @@ export type FromWorker = ConsoleMessage | DoneMessage | FailedMessage | CallsMes
  * an ArrayBuffer in a message as bytes); timestamps when the bench asks for them
  */
 export interface Posted {
+  /**
+   * the host's count of its messages to this page, from 1: a message the host sent twice (as the
+   * page was loading, and again once it said "ready") is handled once
+   */
+  seq?: number;
   json: string;
   columns?: string;
   buffer?: ArrayBuffer;
