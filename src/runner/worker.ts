@@ -91,6 +91,7 @@ function drawable(call: BackwardCall, req: RunRequest, budgetMs: number): Pick<R
 
 /** the result with its trace as columns, as it goes to the host (a trace the columns cannot hold goes as it is) */
 function packed(result: RunResult): RunResult {
+  if (times) times["worker.around"] = now();
   if (!result.trace) return result;
   const columns = encodeTrace(result.trace);
   if (times) times["worker.encoded"] = now();

@@ -9,6 +9,7 @@
 // travels beside the columns with the node's order of keys (`extras`); a trace whose steps or
 // texts are not as expected is not encoded (encodeTrace returns undefined) and travels as objects.
 import type { SourceLoc, Trace, TraceNode, TraceStep, TraceUpdate } from "../engine/types";
+import { replaySteps, stepsFollow } from "./stepReplay";
 
 /** the trace's parts other than nodes and steps, as they are (nodes and steps are null, keeping their places) */
 export type TraceHead = Omit<Trace, "nodes" | "steps"> & { nodes: null; steps: null };
@@ -23,6 +24,8 @@ export interface TraceColumns {
   buffer: ArrayBuffer;
   /** the few nodes with fields the columns do not hold: [position, its keys in order, those fields] */
   extras: [number, string[], Record<string, unknown>][];
+  /** the steps are not in the columns: they are worked out again from the nodes (stepReplay.ts) */
+  stepsReplayed?: true;
 }
 
 /** the fields the columns hold */
@@ -104,7 +107,10 @@ const UPDATE_KEYS = "child,local,before,after";
 
 /** the trace as columns; undefined when it has a field (or an order of fields) the columns do not keep */
 export function encodeTrace(trace: Trace): TraceColumns | undefined {
-  const { nodes, steps } = trace;
+  const { nodes } = trace;
+  // steps that the nodes give again, bit for bit, stay behind (more than half of a big trace's bytes)
+  const replayed = stepsFollow(nodes, trace.steps) && Object.keys(trace.steps[0]).join(",") === STEP_KEYS && updateKeysAre(trace.steps);
+  const steps = replayed ? [] : trace.steps;
   const z: Sizes = { n: nodes.length, c: 0, l: 0, s: steps.length, u: 0 };
   for (const n of nodes) {
     z.c += n.children.length;
@@ -229,7 +235,13 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
   cols.updateStart[z.s] = u;
   // nodes and steps keep their places among the trace's keys
   const head = { ...trace, nodes: null, steps: null } as TraceHead;
-  return { head, strings, sizes: z, buffer, extras };
+  return { head, strings, sizes: z, buffer, extras, ...(replayed ? { stepsReplayed: true as const } : {}) };
+}
+
+/** the first update has the keys in the order the columns give them back */
+function updateKeysAre(steps: readonly TraceStep[]): boolean {
+  const first = steps.find((s) => s.updates.length > 0)?.updates[0];
+  return first === undefined || Object.keys(first).join(",") === UPDATE_KEYS;
 }
 
 /** the trace the columns hold */
@@ -272,6 +284,7 @@ export function decodeTrace(t: TraceColumns): Trace {
     for (const k of keys) n[k] = k in own ? own[k] : known[k];
     nodes[i] = n as unknown as TraceNode;
   }
+  if (t.stepsReplayed) return { ...t.head, nodes, steps: replaySteps(nodes) };
   const steps: TraceStep[] = new Array(z.s);
   for (let i = 0; i < z.s; i++) {
     const updates: TraceUpdate[] = [];

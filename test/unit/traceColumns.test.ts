@@ -7,6 +7,7 @@ import { checkTrace } from "../../src/engine/numericCheck";
 import { toJson } from "../../src/engine/json";
 import type { Trace } from "../../src/engine/trace";
 import { decodeTrace, encodeTrace } from "../../src/shared/traceColumns";
+import { replaySteps, stepsFollow } from "../../src/shared/stepReplay";
 import { traceOf } from "./traceOf";
 import { MLP, mse } from "../../src/engine";
 
@@ -125,5 +126,67 @@ describe("trace columns", () => {
     const trace = traceOf(new Value(3, "a").mul(2));
     (trace.steps[0] as unknown as Record<string, unknown>).extra = 1;
     assert.strictEqual(encodeTrace(trace), undefined);
+  });
+
+  describe("steps worked out again from the nodes (stepReplay.ts)", () => {
+    /** a two-layer net's loss after a pass that accumulated onto grads already there */
+    function mlpTrace(): Trace {
+      const model = new MLP(2, [3, 1], { seed: 5 });
+      const xs = [
+        [1, -2],
+        [0.5, 3],
+      ];
+      const loss = () =>
+        mse(
+          xs.map((x) => model.forward(x)),
+          [1, -1],
+        );
+      loss().backward(); // the next pass starts from these grads
+      return traceOf(loss());
+    }
+
+    it("a recorded pass's steps stay out of the columns and come back the same, accumulated grads included", () => {
+      const trace = mlpTrace();
+      assert.ok(
+        trace.nodes.some((n) => n.gradBefore !== 0 && n.gradBefore !== null),
+        "some grads were there before the pass",
+      );
+      const cols = encodeTrace(trace)!;
+      assert.strictEqual(cols.stepsReplayed, true);
+      assert.strictEqual(cols.sizes.s, 0);
+      assert.strictEqual(cols.sizes.u, 0);
+      same(trace);
+      // the steps were most of the bytes
+      const kept = encodeTrace({ ...trace, steps: trace.steps.map((s) => ({ ...s, extra: 1 })) as Trace["steps"] });
+      assert.strictEqual(kept, undefined, "a step with a field of its own is not encoded");
+    });
+
+    it("NaN, infinities and -0 in the steps come back as they were", () => {
+      const a = new Value(-0, "a");
+      const inf = a.mul(new Value(Infinity, "inf"));
+      const trace = traceOf(inf.add(new Value(0, "z").log()).mul(-0));
+      assert.ok(trace.steps.some((s) => s.updates.some((u) => Number.isNaN(u.after) || Object.is(u.local, -0))));
+      assert.strictEqual(encodeTrace(trace)!.stepsReplayed, true);
+      same(trace);
+    });
+
+    it("steps that are not the nodes' chain rule, by one bit, travel in the columns", () => {
+      const trace = mlpTrace();
+      const update = trace.steps[3].updates[0];
+      const bits = new Float64Array([update.after]);
+      new BigInt64Array(bits.buffer)[0] += 1n;
+      update.after = bits[0];
+      const cols = encodeTrace(trace)!;
+      assert.strictEqual(cols.stepsReplayed, undefined);
+      assert.strictEqual(cols.sizes.s, trace.steps.length);
+      same(trace);
+    });
+
+    it("nodes out of topological order are not walked", () => {
+      const trace = mlpTrace();
+      const swapped = [...trace.nodes].reverse();
+      assert.strictEqual(stepsFollow(swapped, trace.steps), false);
+      assert.throws(() => replaySteps(swapped), /topological/);
+    });
   });
 });
