@@ -19,8 +19,11 @@ export interface BoxSpan {
 export class RunFacts {
   readonly tree: GroupTree;
   readonly nodes: Map<number, TraceNode>;
-  /** what each parent sent each value */
-  readonly shares: Shares;
+  /** what each parent sent each value (worked out on first use: the details and tooltips ask) */
+  get shares(): Shares {
+    return (this.sharesMade ??= new Shares(this.trace));
+  }
+  private sharesMade: Shares | undefined;
   readonly widest: (id: number) => number;
   readonly chains: StepBoxes;
   /** the steps each box holds, to show it done or under way */
@@ -29,14 +32,29 @@ export class RunFacts {
   readonly placeInBox = new Map<number, number>();
   /** which step each node with children is (its index in trace.steps) */
   readonly stepIndex: ReadonlyMap<number, number>;
+  // the forward pass's facts are worked out when the Forward phase first asks for them: a big
+  // graph's first draw (in the Backward phase) does not wait for them
   /** the forward pass: the values with an op, in the order the script computed them (ids increase) */
-  readonly forwardOrder: number[];
+  get forwardOrder(): number[] {
+    return (this.forwardOrderMade ??= this.trace.nodes
+      .filter((n) => n.children.length > 0)
+      .map((n) => n.id)
+      .sort((a, b) => a - b));
+  }
+  private forwardOrderMade: number[] | undefined;
   /** each forward value's place in forwardOrder */
-  readonly forwardIndex = new Map<number, number>();
+  get forwardIndex(): ReadonlyMap<number, number> {
+    return this.forward().index;
+  }
   /** per forward step, the boxes its value is in: step into / over / out move through the forward pass by these */
-  readonly forwardChains: StepBoxes;
+  get forwardChains(): StepBoxes {
+    return this.forward().chains;
+  }
   /** the forward steps each box holds */
-  readonly forwardSpans = new Map<number, BoxSpan>();
+  get forwardSpans(): ReadonlyMap<number, BoxSpan> {
+    return this.forward().spans;
+  }
+  private forwardMade: { index: Map<number, number>; chains: StepBoxes; spans: Map<number, BoxSpan> } | undefined;
   /** whether the graph has tensor ops' boxes (without, Step and Back go a step at a time) */
   get hasTensors(): boolean {
     return (this.tensorsFound ??= this.tree.boxes.some((b) => b.tensor !== undefined));
@@ -51,40 +69,47 @@ export class RunFacts {
   constructor(readonly trace: Trace) {
     nameExpressions(trace);
     this.nodes = new Map(trace.nodes.map((n) => [n.id, n]));
-    this.shares = new Shares(trace);
     this.tree = groupTree(trace);
     this.stepper = new Stepper(trace);
     this.stepIndex = this.stepper.stepIndex;
     this.widest = widestLines(trace);
-    const chainOfBox = new Map<number, number[]>();
-    const chainOf = (id: number) => {
-      const k = this.tree.boxOf.get(id) ?? 0;
-      return chainOfBox.get(k) ?? chainOfBox.set(k, pathOf(this.tree, id)).get(k)!;
-    };
-    this.chains = { chains: trace.steps.map((s) => chainOf(s.node)) };
-    this.forwardOrder = trace.nodes
-      .filter((n) => n.children.length > 0)
-      .map((n) => n.id)
-      .sort((a, b) => a - b);
-    this.forwardOrder.forEach((id, i) => this.forwardIndex.set(id, i));
-    this.forwardChains = { chains: this.forwardOrder.map(chainOf) };
-    const spanOver = (spans: Map<number, BoxSpan>, ids: readonly number[]) =>
-      ids.forEach((id, i) => {
-        for (let k = this.tree.boxOf.get(id) ?? 0; k > 0; k = this.tree.boxes[k].parent) {
-          const span = spans.get(k);
-          if (!span) spans.set(k, { first: i, last: i });
-          else {
-            span.first = Math.min(span.first, i);
-            span.last = Math.max(span.last, i);
-          }
-        }
-      });
-    spanOver(
+    this.chains = { chains: trace.steps.map((s) => this.chainOf(s.node)) };
+    this.spanOver(
       this.spans,
       trace.steps.map((s) => s.node),
     );
-    spanOver(this.forwardSpans, this.forwardOrder);
     for (const b of this.tree.boxes) b.values.forEach((id, i) => this.placeInBox.set(id, i));
+  }
+
+  /** the boxes a value is in, innermost first: the same array for every value of a box */
+  private chainOf(id: number): number[] {
+    const k = this.tree.boxOf.get(id) ?? 0;
+    return this.chainOfBox.get(k) ?? this.chainOfBox.set(k, pathOf(this.tree, id)).get(k)!;
+  }
+  private readonly chainOfBox = new Map<number, number[]>();
+
+  /** each box's first and last place among `ids` (the steps, or the forward steps) */
+  private spanOver(spans: Map<number, BoxSpan>, ids: readonly number[]): void {
+    ids.forEach((id, i) => {
+      for (let k = this.tree.boxOf.get(id) ?? 0; k > 0; k = this.tree.boxes[k].parent) {
+        const span = spans.get(k);
+        if (!span) spans.set(k, { first: i, last: i });
+        else {
+          span.first = Math.min(span.first, i);
+          span.last = Math.max(span.last, i);
+        }
+      }
+    });
+  }
+
+  private forward(): { index: Map<number, number>; chains: StepBoxes; spans: Map<number, BoxSpan> } {
+    if (this.forwardMade) return this.forwardMade;
+    const order = this.forwardOrder;
+    const index = new Map<number, number>();
+    order.forEach((id, i) => index.set(id, i));
+    const spans = new Map<number, BoxSpan>();
+    this.spanOver(spans, order);
+    return (this.forwardMade = { index, chains: { chains: order.map((id) => this.chainOf(id)) }, spans });
   }
 
   /** where Step and Back stop, backward and forward: each tensor op whole (opStops), else every step */

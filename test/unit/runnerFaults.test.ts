@@ -107,13 +107,25 @@ describe("runner under faults", function () {
   });
 
   it("leaves no folder in the temp directory, after a run that ends well and after a timeout", async () => {
-    const before = ours();
-    const ok = await run(write("fine.ts", 'import { Value } from "backprop-stepper";\nnew Value(2, "a").mul(3).backward();\n'));
-    assert.ok(ok.ok);
-    const slow = await run(write("slow.ts", "while (true) {}\n"), { timeoutSeconds: 0.5 });
-    assert.ok(!slow.ok);
-    const left = [...ours()].filter((n) => !before.has(n));
-    assert.deepStrictEqual(left, []);
+    // a temp directory of the test's own: other runs on the machine (other tests, a bench) make
+    // and remove their folders in the shared one meanwhile
+    const saved = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "bps-faults-tmp-"));
+    Object.assign(process.env, { TMPDIR: own, TMP: own, TEMP: own });
+    try {
+      assert.strictEqual(os.tmpdir(), own);
+      const ok = await run(write("fine.ts", 'import { Value } from "backprop-stepper";\nnew Value(2, "a").mul(3).backward();\n'));
+      assert.ok(ok.ok);
+      const slow = await run(write("slow.ts", "while (true) {}\n"), { timeoutSeconds: 0.5 });
+      assert.ok(!slow.ok);
+      assert.deepStrictEqual([...ours()], []);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it("limits out of range and files that are not there get a plain message, and no process starts", async () => {
