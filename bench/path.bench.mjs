@@ -29,6 +29,7 @@
 //   script         the script's first line -> its end (the user's code, recording)
 //   trace build    the script's end -> the drawn call's trace built
 //   numeric        the numeric check in the worker (a big graph's is left to the page)
+//   update, picture the drawn call's update and showDecision's picture (after the columns; before, in "worker encode")
 //   worker encode  the trace to columns (after: shared/traceColumns.ts), the result put together
 //   worker->host   the worker's send -> the host's receipt (v8 serialisation, the pipe)
 //   host           receipt -> encoding (the run's bookkeeping in the host)
@@ -150,7 +151,8 @@ const PHASES = [
   ["script", "worker.script", "worker.end"],
   ["trace build", "worker.end", "worker.trace"],
   ["numeric", "worker.trace", "worker.check"],
-  ["worker encode", "worker.check", "worker.send"],
+  ["update, picture", "worker.check", "worker.around"],
+  ["worker encode", "worker.around", "worker.send"],
   ["worker->host", "worker.send", "host.received"],
   ["host", "host.received", "host.encode"],
   ["encode", "host.encode", "host.encoded"],

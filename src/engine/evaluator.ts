@@ -206,12 +206,20 @@ export class Evaluator {
   forward(edits?: ReadonlyMap<number, number>): Forward {
     const n = this.size;
     const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) if (this.isLeaf(i)) values[i] = edits?.get(this.ids[i]) ?? this.data[i];
+    return { values, linearized: this.recompute(values) };
+  }
+
+  /**
+   * every value with children worked out again in `values` (by position), in place, from the
+   * leaves' numbers there; true when a hand-written op was linearised. forward() for a caller that
+   * changes a few leaves again and again (a picture's grid: the same array, point after point)
+   */
+  recompute(values: Float64Array): boolean {
+    const n = this.size;
     const seen = { linearized: false };
-    for (let i = 0; i < n; i++) {
-      if (!this.isLeaf(i)) values[i] = this.valueAt(i, values, seen);
-      else values[i] = edits?.get(this.ids[i]) ?? this.data[i];
-    }
-    return { values, linearized: seen.linearized };
+    for (let i = 0; i < n; i++) if (!this.isLeaf(i)) values[i] = this.valueAt(i, values, seen);
+    return seen.linearized;
   }
 
   /** re-evaluation of one leaf's nudge, around `base` (every value, by position; the recorded data by default) */

@@ -34,11 +34,15 @@ export function recordedForward(model: unknown, x0: number, y0: number): ((x: nu
   const graph = Evaluator.fromOrder(order);
   const base = order[0]._mark;
   const at = outs.map((o) => o._mark - base);
-  const edits = new Map<number, number>();
-  return (px, py) => {
-    edits.set(x.id, px);
-    edits.set(y.id, py);
-    const { values } = graph.forward(edits);
+  const [px, py] = [x._mark - base, y._mark - base];
+  // an input the outputs do not reach is not in the order: the model is called at every point instead
+  if (order[px] !== x || order[py] !== y) return null;
+  // one array of numbers, the two inputs set and the rest worked out again at each point
+  const values = graph.data.slice();
+  return (vx, vy) => {
+    values[px] = vx;
+    values[py] = vy;
+    graph.recompute(values);
     return at.length === 1 ? values[at[0]] : argmax(at.map((i) => values[i]));
   };
 }

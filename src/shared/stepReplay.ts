@@ -6,45 +6,61 @@
 // (traceColumns.ts), and the page and the cli work them out again from the nodes.
 import type { TraceNode, TraceStep, TraceUpdate } from "../engine/types";
 
-/** hears the walk: a step (node at position i) begins, then each of its updates; false stops the walk */
-interface Visit {
-  step(i: number, upstream: number): boolean;
-  update(child: number, local: number, before: number, after: number): boolean;
+/** the pass worked out again: its steps' nodes (positions) and upstreams, and each update's before and after, in order */
+interface Replay {
+  /** per step, the position of its node (steps run from the root back, over the nodes with children) */
+  stepAt: Int32Array;
+  upstream: Float64Array;
+  /** per update (a step's children in order, step after step) */
+  before: Float64Array;
+  after: Float64Array;
 }
 
-/** the chain rule over `nodes` (topological, root last); false when a visit stopped it or the nodes cannot be walked so */
-function walk(nodes: readonly TraceNode[], visit: Visit): boolean {
+/** the chain rule over `nodes` (topological, root last); null when the nodes cannot be walked so */
+function replay(nodes: readonly TraceNode[]): Replay | null {
   const n = nodes.length;
   const grad = new Float64Array(n);
+  let steps = 0;
+  let edges = 0;
   for (let i = 0; i < n; i++) {
-    const g = nodes[i].gradBefore;
-    if (g === null) return false;
-    grad[i] = g;
+    const { gradBefore, children, locals } = nodes[i];
+    if (gradBefore === null || locals.length !== children.length) return null;
+    grad[i] = gradBefore;
+    if (children.length > 0) steps++;
+    edges += children.length;
   }
-  if (n === 0) return true;
+  const r: Replay = {
+    stepAt: new Int32Array(steps),
+    upstream: new Float64Array(steps),
+    before: new Float64Array(edges),
+    after: new Float64Array(edges),
+  };
+  if (n === 0) return r;
   const at = positions(nodes);
   const upstream = new Float64Array(n);
   upstream[n - 1] = 1;
   grad[n - 1] += 1;
+  let k = 0;
+  let e = 0;
   for (let i = n - 1; i >= 0; i--) {
     const { children, locals } = nodes[i];
     if (children.length === 0) continue;
-    if (locals.length !== children.length) return false;
     const up = upstream[i];
-    if (!visit.step(i, up)) return false;
+    r.stepAt[k] = i;
+    r.upstream[k++] = up;
     for (let j = 0; j < children.length; j++) {
       const c = at(children[j]);
       // a child after its parent (or not a node): not a topological order
-      if (c < 0 || c >= i) return false;
-      const local = locals[j];
-      const share = local * up;
+      if (c < 0 || c >= i) return null;
+      const share = locals[j] * up;
       const before = grad[c];
       grad[c] = before + share;
       upstream[c] += share;
-      if (!visit.update(children[j], local, before, grad[c])) return false;
+      r.before[e] = before;
+      r.after[e++] = grad[c];
     }
   }
-  return true;
+  return r;
 }
 
 /** each node's position by its id (-1: none): an array over the ids' span when it is not much wider than the nodes, else a map */
@@ -67,20 +83,17 @@ function positions(nodes: readonly TraceNode[]): (id: number) => number {
 
 /** the steps the nodes' pass ran, worked out from the nodes (for a trace whose steps stepsFollow held) */
 export function replaySteps(nodes: readonly TraceNode[]): TraceStep[] {
-  const steps: TraceStep[] = [];
-  let updates: TraceUpdate[] = [];
-  const walked = walk(nodes, {
-    step(i, upstream) {
-      updates = [];
-      steps.push({ node: nodes[i].id, upstream, updates });
-      return true;
-    },
-    update(child, local, before, after) {
-      updates.push({ child, local, before, after });
-      return true;
-    },
-  });
-  if (!walked) throw new Error("replaySteps: the nodes are not a recorded pass in topological order");
+  const r = replay(nodes);
+  if (r === null) throw new Error("replaySteps: the nodes are not a recorded pass in topological order");
+  const steps: TraceStep[] = new Array(r.stepAt.length);
+  let e = 0;
+  for (let k = 0; k < steps.length; k++) {
+    const { id, children, locals } = nodes[r.stepAt[k]];
+    const updates: TraceUpdate[] = new Array(children.length);
+    for (let j = 0; j < children.length; j++, e++)
+      updates[j] = { child: children[j], local: locals[j], before: r.before[e], after: r.after[e] };
+    steps[k] = { node: id, upstream: r.upstream[k], updates };
+  }
   return steps;
 }
 
@@ -90,22 +103,17 @@ const same = Object.is;
 /** the recorded steps are exactly what replaySteps gives from the nodes: every step, update and number */
 export function stepsFollow(nodes: readonly TraceNode[], steps: readonly TraceStep[]): boolean {
   if (steps.length === 0) return false;
-  let k = -1;
-  let u = 0;
-  let updates: readonly TraceUpdate[] = [];
-  const walked = walk(nodes, {
-    step(i, upstream) {
-      if (u !== updates.length) return false;
-      const s = steps[++k];
-      if (s === undefined || s.node !== nodes[i].id || !same(s.upstream, upstream)) return false;
-      updates = s.updates;
-      u = 0;
-      return true;
-    },
-    update(child, local, before, after) {
-      const up = updates[u++];
-      return up !== undefined && up.child === child && same(up.local, local) && same(up.before, before) && same(up.after, after);
-    },
-  });
-  return walked && k === steps.length - 1 && u === updates.length;
+  const r = replay(nodes);
+  if (r === null || r.stepAt.length !== steps.length) return false;
+  let e = 0;
+  for (let k = 0; k < steps.length; k++) {
+    const { id, children, locals } = nodes[r.stepAt[k]];
+    const s = steps[k];
+    if (s.node !== id || !same(s.upstream, r.upstream[k]) || s.updates.length !== children.length) return false;
+    for (let j = 0; j < children.length; j++, e++) {
+      const u = s.updates[j];
+      if (u.child !== children[j] || !same(u.local, locals[j]) || !same(u.before, r.before[e]) || !same(u.after, r.after[e])) return false;
+    }
+  }
+  return true;
 }
