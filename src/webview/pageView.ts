@@ -14,13 +14,16 @@ import { decisionView } from "./decisionView";
 import { menuItems, type MenuItem } from "./menuItems";
 import { notices, type Notice } from "./notices";
 import { focusOf, touchedOf, viewKey, viewOf } from "./openBoxes";
-import { backwardLook, forwardLook, updateLook } from "./looks";
+import { backwardLook, forwardLook, updateLook, type TableMoment } from "./looks";
 import { renderUpdate } from "./updateDetails";
 import type { RunFacts } from "./runFacts";
 import { buildScene } from "./scene";
 import { shownOf, type Cue, type PageState, type Shown, type Viewport } from "./state";
 import { OPEN_ALL_LIMIT, type Action } from "./update";
 import { ValuesTable } from "./valuesTable";
+
+/** a graph of this many values gets its values table a frame after its first draw */
+const TABLE_LATER_FROM = 5_000;
 import type { BackwardSummary, RunResult } from "../shared/protocol";
 
 export interface PageParts {
@@ -57,6 +60,9 @@ export class PageView {
   private seenCue: Cue | undefined;
   private tableFacts: RunFacts | undefined;
   private tableRun: RunResult | undefined;
+  /** what the table is to show once it is filled (drawTable), and whether a fill is waiting for the next frame */
+  private tableDue: { f: RunFacts; shown: Shown; moment: TableMoment; find: number | undefined } | undefined;
+  private tableWaiting = false;
   private chartFor: unknown;
   private bannerText = "";
 
@@ -104,6 +110,7 @@ export class PageView {
       this.drawnRun = undefined;
       this.tableFacts = undefined;
       this.tableRun = undefined;
+      this.tableDue = undefined;
       this.drawEmptyDetails(s);
     } else this.drawShown(s, shown);
     const m = s.menu;
@@ -155,6 +162,30 @@ export class PageView {
     this.drawnRun = shown.run;
     this.drawnMoment = moment;
 
+    this.drawTable(f, shown, look.table, cue);
+    this.drawDetails(s, shown, f);
+  }
+
+  /**
+   * the values table at this moment. a big graph's rows take a tenth of a second to make: its graph
+   * is painted first and the table filled a frame later, with the moment the page is at by then
+   */
+  private drawTable(f: RunFacts, shown: Shown, moment: TableMoment, cue: Cue | undefined): void {
+    const find = cue?.kind === "find" ? cue.id : undefined;
+    this.tableDue = { f, shown, moment, find: find ?? this.tableDue?.find };
+    if (this.tableWaiting) return;
+    if (this.tableFacts !== f && f.trace.nodes.length >= TABLE_LATER_FROM) {
+      this.tableWaiting = true;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this.tableWaiting = false;
+          if (this.tableDue) this.drawTable(this.tableDue.f, this.tableDue.shown, this.tableDue.moment, undefined);
+        }),
+      );
+      return;
+    }
+    const due = this.tableDue;
+    this.tableDue = undefined;
     if (this.tableFacts !== f) {
       // a what-if's values are the run's own values again: the table stays where it was scrolled
       this.table.setRows(f.rows(), this.tableRun === shown.run);
@@ -162,10 +193,8 @@ export class PageView {
       this.tableRun = shown.run;
     }
     this.table.setFilter(shown.filter);
-    this.table.update(look.table);
-    if (cue?.kind === "find") this.table.reveal(cue.id);
-
-    this.drawDetails(s, shown, f);
+    this.table.update(moment);
+    if (due.find !== undefined) this.table.reveal(due.find);
   }
 
   /** the details pane: the step's chain rule, where a breakpoint stopped, the breakpoints */
