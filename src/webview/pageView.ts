@@ -175,6 +175,12 @@ export class PageView {
     this.tableDue = { f, shown, moment, find: find ?? this.tableDue?.find };
     if (this.tableWaiting) return;
     if (this.tableFacts !== f && f.trace.nodes.length >= TABLE_LATER_FROM) {
+      // another run's rows are not shown meanwhile (a what-if's are the same values, and keep their scroll)
+      if (this.tableRun !== shown.run) {
+        this.table.clear();
+        this.tableFacts = undefined;
+        this.tableRun = undefined;
+      }
       this.tableWaiting = true;
       requestAnimationFrame(() =>
         setTimeout(() => {
