@@ -185,21 +185,27 @@ export class PageView {
       requestAnimationFrame(() =>
         setTimeout(() => {
           this.tableWaiting = false;
-          if (this.tableDue) this.drawTable(this.tableDue.f, this.tableDue.shown, this.tableDue.moment, undefined);
+          this.fillTable();
         }),
       );
       return;
     }
+    this.fillTable();
+  }
+
+  /** the table as tableDue says (nothing when the page has been cleared meanwhile) */
+  private fillTable(): void {
     const due = this.tableDue;
+    if (!due) return;
     this.tableDue = undefined;
-    if (this.tableFacts !== f) {
+    if (this.tableFacts !== due.f) {
       // a what-if's values are the run's own values again: the table stays where it was scrolled
-      this.table.setRows(f.rows(), this.tableRun === shown.run);
-      this.tableFacts = f;
-      this.tableRun = shown.run;
+      this.table.setRows(due.f.rows(), this.tableRun === due.shown.run);
+      this.tableFacts = due.f;
+      this.tableRun = due.shown.run;
     }
-    this.table.setFilter(shown.filter);
-    this.table.update(moment);
+    this.table.setFilter(due.shown.filter);
+    this.table.update(due.moment);
     if (due.find !== undefined) this.table.reveal(due.find);
   }
 
