@@ -42,7 +42,26 @@ const NUMERIC = 64;
 const LINEARIZED = 128;
 
 type ArrayType = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
-export type Sizes = { n: number; c: number; l: number; s: number; u: number };
+/**
+ * how many nodes, children, locals, steps and updates; and how many nodes have each optional field
+ * (a node's optional fields are packed: the k-th node with a group has the k-th entry of the group
+ * column): gradBefore (gb: 0 when every grad before the pass is 0), group, module, loc, a loc's
+ * file, numeric. a big graph's nodes mostly have no creation line and no numeric check yet, and a
+ * pass after zeroGrad() starts from grads of 0: those columns are then empty
+ */
+export type Sizes = {
+  n: number;
+  c: number;
+  l: number;
+  s: number;
+  u: number;
+  gb: number;
+  g: number;
+  m: number;
+  loc: number;
+  file: number;
+  num: number;
+};
 
 /** the columns: name, element type, and its length from the counts (nodes, children, locals, steps, updates) */
 const COLUMNS = [
@@ -51,15 +70,15 @@ const COLUMNS = [
   ["op", Int32Array, (z: Sizes) => z.n],
   ["data", Float64Array, (z: Sizes) => z.n],
   ["grad", Float64Array, (z: Sizes) => z.n],
-  ["gradBefore", Float64Array, (z: Sizes) => z.n],
+  ["gradBefore", Float64Array, (z: Sizes) => z.gb],
   ["childStart", Int32Array, (z: Sizes) => z.n + 1],
   ["localStart", Int32Array, (z: Sizes) => z.n + 1],
-  ["group", Float64Array, (z: Sizes) => z.n],
-  ["module", Int32Array, (z: Sizes) => z.n],
-  ["locLine", Int32Array, (z: Sizes) => z.n],
-  ["locColumn", Int32Array, (z: Sizes) => z.n],
-  ["locFile", Int32Array, (z: Sizes) => z.n],
-  ["numeric", Float64Array, (z: Sizes) => z.n],
+  ["group", Float64Array, (z: Sizes) => z.g],
+  ["module", Int32Array, (z: Sizes) => z.m],
+  ["locLine", Int32Array, (z: Sizes) => z.loc],
+  ["locColumn", Int32Array, (z: Sizes) => z.loc],
+  ["locFile", Int32Array, (z: Sizes) => z.file],
+  ["numeric", Float64Array, (z: Sizes) => z.num],
   ["flags", Uint8Array, (z: Sizes) => z.n],
   ["children", Uint32Array, (z: Sizes) => z.c],
   ["locals", Float64Array, (z: Sizes) => z.l],
@@ -111,11 +130,27 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
   // steps that the nodes give again, bit for bit, stay behind (more than half of a big trace's bytes)
   const replayed = stepsFollow(nodes, trace.steps) && Object.keys(trace.steps[0]).join(",") === STEP_KEYS && updateKeysAre(trace.steps);
   const steps = replayed ? [] : trace.steps;
-  const z: Sizes = { n: nodes.length, c: 0, l: 0, s: steps.length, u: 0 };
+  const z: Sizes = { n: nodes.length, c: 0, l: 0, s: steps.length, u: 0, gb: 0, g: 0, m: 0, loc: 0, file: 0, num: 0 };
+  let gradsBefore = false;
   for (const n of nodes) {
     z.c += n.children.length;
     z.l += n.locals.length;
+    if (n.gradBefore !== null) {
+      z.gb++;
+      // -0 is not 0: it is kept
+      if (!Object.is(n.gradBefore, 0)) gradsBefore = true;
+    }
+    if (n.group !== undefined) z.g++;
+    if (n.module !== undefined) z.m++;
+    if (n.loc !== undefined) {
+      z.loc++;
+      if (n.loc.file !== undefined) z.file++;
+    }
+    if (n.numeric !== undefined) z.num++;
   }
+  if (!gradsBefore) z.gb = 0;
+  // each optional column's next entry
+  const k = { gb: 0, g: 0, m: 0, loc: 0, file: 0, num: 0 };
   for (const s of steps) z.u += s.updates.length;
   const { buffer, cols } = views(z);
   const strings: string[] = [];
@@ -149,7 +184,7 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
     cols.data[i] = n.data;
     cols.grad[i] = n.grad;
     if (n.gradBefore === null) flags |= NO_GRAD_BEFORE;
-    else cols.gradBefore[i] = n.gradBefore;
+    else if (z.gb > 0) cols.gradBefore[k.gb++] = n.gradBefore;
     cols.childStart[i] = c;
     for (const id of n.children) {
       if (id >>> 0 !== id) return undefined;
@@ -159,24 +194,24 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
     for (const x of n.locals) cols.locals[l++] = x;
     if (n.group !== undefined) {
       flags |= GROUP;
-      cols.group[i] = n.group;
+      cols.group[k.g++] = n.group;
     }
     if (n.module !== undefined) {
       if (typeof n.module !== "string") return undefined;
       flags |= MODULE;
-      cols.module[i] = text(n.module);
+      cols.module[k.m++] = text(n.module);
     }
     if (n.loc !== undefined) {
       const loc = n.loc;
       // lines and columns are whole numbers well inside an Int32Array's range
       if ((loc.line | 0) !== loc.line || (loc.column | 0) !== loc.column) return undefined;
       flags |= LOC;
-      cols.locLine[i] = loc.line;
-      cols.locColumn[i] = loc.column;
+      cols.locLine[k.loc] = loc.line;
+      cols.locColumn[k.loc++] = loc.column;
       if (loc.file !== undefined) {
         if (typeof loc.file !== "string") return undefined;
         flags |= LOC_FILE;
-        cols.locFile[i] = text(loc.file);
+        cols.locFile[k.file++] = text(loc.file);
       }
       if (Object.keys(loc).join(",") !== (loc.file !== undefined ? "line,column,file" : "line,column")) return undefined;
     }
@@ -186,7 +221,7 @@ export function encodeTrace(trace: Trace): TraceColumns | undefined {
     }
     if (n.numeric !== undefined) {
       flags |= NUMERIC;
-      cols.numeric[i] = n.numeric;
+      cols.numeric[k.num++] = n.numeric;
     }
     if (n.linearized !== undefined) {
       if (n.linearized !== true) return undefined;
@@ -250,6 +285,7 @@ export function decodeTrace(t: TraceColumns): Trace {
   const { cols } = views(z, t.buffer);
   const str = t.strings;
   const nodes: TraceNode[] = new Array(z.n);
+  const k = { gb: 0, g: 0, m: 0, loc: 0, file: 0, num: 0 };
   for (let i = 0; i < z.n; i++) {
     const flags = cols.flags[i];
     const children: number[] = [];
@@ -262,19 +298,19 @@ export function decodeTrace(t: TraceColumns): Trace {
       op: str[cols.op[i]],
       data: cols.data[i],
       grad: cols.grad[i],
-      gradBefore: flags & NO_GRAD_BEFORE ? null : cols.gradBefore[i],
+      gradBefore: flags & NO_GRAD_BEFORE ? null : z.gb > 0 ? cols.gradBefore[k.gb++] : 0,
       children,
       locals,
     };
-    if (flags & GROUP) n.group = cols.group[i];
-    if (flags & MODULE) n.module = str[cols.module[i]];
+    if (flags & GROUP) n.group = cols.group[k.g++];
+    if (flags & MODULE) n.module = str[cols.module[k.m++]];
     if (flags & LOC) {
-      const loc: SourceLoc = { line: cols.locLine[i], column: cols.locColumn[i] };
-      if (flags & LOC_FILE) loc.file = str[cols.locFile[i]];
+      const loc: SourceLoc = { line: cols.locLine[k.loc], column: cols.locColumn[k.loc++] };
+      if (flags & LOC_FILE) loc.file = str[cols.locFile[k.file++]];
       n.loc = loc;
     }
     if (flags & CUSTOM) n.custom = true;
-    if (flags & NUMERIC) n.numeric = cols.numeric[i];
+    if (flags & NUMERIC) n.numeric = cols.numeric[k.num++];
     if (flags & LINEARIZED) n.linearized = true;
     nodes[i] = n;
   }

@@ -128,6 +128,28 @@ describe("trace columns", () => {
     assert.strictEqual(encodeTrace(trace), undefined);
   });
 
+  it("optional fields are packed: only the nodes that have one take a place in its column", () => {
+    const a = new Value(2, "a");
+    const b = new Value(-3, "b");
+    const trace = traceOf(a.mul(b).add(a).tanh());
+    trace.nodes.forEach((n, i) => {
+      delete n.loc;
+      if (i % 2 === 0) n.loc = i === 0 ? { line: 7, column: 3, file: "lib.ts" } : { line: i, column: 2 * i };
+      if (i === 1) n.numeric = -0;
+    });
+    const cols = encodeTrace(trace)!;
+    assert.deepStrictEqual(
+      { gb: cols.sizes.gb, loc: cols.sizes.loc, file: cols.sizes.file, num: cols.sizes.num },
+      { gb: 0, loc: Math.ceil(trace.nodes.length / 2), file: 1, num: 1 },
+      "grads of 0 before the pass take no column; a loc, a file and a numeric only where a node has one",
+    );
+    same(trace);
+    // one grad of -0 before the pass: every grad before is kept
+    trace.nodes[2].gradBefore = -0;
+    assert.strictEqual(encodeTrace(trace)!.sizes.gb, trace.nodes.length);
+    same(trace);
+  });
+
   describe("steps worked out again from the nodes (stepReplay.ts)", () => {
     /** a two-layer net's loss after a pass that accumulated onto grads already there */
     function mlpTrace(): Trace {
