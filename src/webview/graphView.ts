@@ -96,6 +96,8 @@ export class GraphView {
     this.cy = cytoscape({
       container,
       style: this.style(),
+      // nothing to lay out yet (cytoscape's default grid would run on the empty graph as the page loads)
+      layout: { name: "preset" },
       minZoom: 0.02,
       maxZoom: 3,
       boxSelectionEnabled: false,

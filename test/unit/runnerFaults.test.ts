@@ -54,6 +54,22 @@ const posix = process.platform !== "win32";
 
 describe("runner under faults", function () {
   this.timeout(30_000);
+  // a temp directory of these tests' own (the runs' folders go there): other runs on the machine
+  // (other tests, a bench) make and remove their folders in the shared one meanwhile
+  const saved = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
+  let own = "";
+  before(() => {
+    own = fs.mkdtempSync(path.join(os.tmpdir(), "bps-faults-tmp-"));
+    Object.assign(process.env, { TMPDIR: own, TMP: own, TEMP: own });
+    assert.strictEqual(os.tmpdir(), own);
+  });
+  after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    fs.rmSync(own, { recursive: true, force: true });
+  });
 
   (posix ? it : it.skip)("a timeout stops the processes the script started too", async () => {
     const pids = path.join(dir, "child.pids");
@@ -107,25 +123,11 @@ describe("runner under faults", function () {
   });
 
   it("leaves no folder in the temp directory, after a run that ends well and after a timeout", async () => {
-    // a temp directory of the test's own: other runs on the machine (other tests, a bench) make
-    // and remove their folders in the shared one meanwhile
-    const saved = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
-    const own = fs.mkdtempSync(path.join(os.tmpdir(), "bps-faults-tmp-"));
-    Object.assign(process.env, { TMPDIR: own, TMP: own, TEMP: own });
-    try {
-      assert.strictEqual(os.tmpdir(), own);
-      const ok = await run(write("fine.ts", 'import { Value } from "backprop-stepper";\nnew Value(2, "a").mul(3).backward();\n'));
-      assert.ok(ok.ok);
-      const slow = await run(write("slow.ts", "while (true) {}\n"), { timeoutSeconds: 0.5 });
-      assert.ok(!slow.ok);
-      assert.deepStrictEqual([...ours()], []);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      fs.rmSync(own, { recursive: true, force: true });
-    }
+    const ok = await run(write("fine.ts", 'import { Value } from "backprop-stepper";\nnew Value(2, "a").mul(3).backward();\n'));
+    assert.ok(ok.ok);
+    const slow = await run(write("slow.ts", "while (true) {}\n"), { timeoutSeconds: 0.5 });
+    assert.ok(!slow.ok);
+    assert.deepStrictEqual([...ours()], []);
   });
 
   it("limits out of range and files that are not there get a plain message, and no process starts", async () => {
