@@ -3,7 +3,7 @@
 // may switch recording off to run at full speed.
 
 import type { BackwardCall, BackwardListener, Node, Tape, TraceStep } from "./types";
-import { tapeSteps } from "./tape";
+import { tapeLocals, tapeSteps } from "./tape";
 
 export type { BackwardCall, BackwardListener } from "./types";
 
@@ -63,6 +63,10 @@ export class RecordedCall implements BackwardCall {
     if (this.tape === null) return null;
     if (this.built === null) this.built = tapeSteps(this.order, this.tape);
     return this.built;
+  }
+
+  get locals(): number[][] | null {
+    return this.tape === null ? null : tapeLocals(this.order, this.tape);
   }
 
   get gradBefore(): Float64Array | null {

@@ -73,40 +73,58 @@ export function tapeSteps(order: readonly Node[], tape: Tape): TraceStep[] {
   const data = tape.data;
   const grad = tape.gradBefore.slice();
   const up = new Float64Array(n);
-  const at = new Map<Node, number>();
-  for (let i = 0; i < n; i++) at.set(order[i], i);
+  const at = positionsOf(order);
   const steps: TraceStep[] = [];
   if (n === 0) return steps;
   up[n - 1] = 1;
   grad[n - 1] += 1;
-  const update = (updates: TraceUpdate[], child: Node, local: number, upstream: number) => {
-    const j = at.get(child)!;
-    const before = grad[j];
-    const share = local * upstream;
-    grad[j] += share;
-    up[j] += share;
-    // the same arithmetic as the pass did (grad += local * upstream), so after is bit-identical to it
-    updates.push({ child: child.id, local, before, after: before + local * upstream });
-  };
   for (let i = n - 1; i >= 0; i--) {
     const v = order[i];
     if (arity(v) === 0) continue;
     const upstream = up[i];
+    const children = v._code === CUSTOM ? (v._ext as ManualOp).children : v._b === null ? [v._a as Node] : [v._a as Node, v._b];
+    const locals = localsAt(v, i, data, at);
     const updates: TraceUpdate[] = [];
-    const code = v._code;
-    if (code !== CUSTOM) {
-      const a = v._a as Node;
-      const b = v._b;
-      const x = data[at.get(a)!];
-      const y = b === null ? 0 : data[at.get(b)!];
-      const k = code === POW ? (v._ext as PowExponent).k : 0;
-      update(updates, a, localOf(code, 0, data[i], x, y, k), upstream);
-      if (b !== null) update(updates, b, localOf(code, 1, data[i], x, y, k), upstream);
-    } else {
-      const { children, locals } = v._ext as ManualOp;
-      for (let j = 0; j < children.length; j++) update(updates, children[j], locals[j], upstream);
+    for (let j = 0; j < children.length; j++) {
+      const c = at.get(children[j])!;
+      const local = locals[j];
+      const before = grad[c];
+      const share = local * upstream;
+      grad[c] += share;
+      up[c] += share;
+      // the same arithmetic as the pass did (grad += local * upstream), so after is bit-identical to it
+      updates.push({ child: children[j].id, local, before, after: before + local * upstream });
     }
     steps.push({ node: v.id, upstream, updates });
   }
   return steps;
+}
+
+/**
+ * each value's locals as the pass used them: d(v)/d(child) per child at the pass's data (a
+ * hand-written op's own), the numbers tapeSteps writes in its updates, without the steps
+ */
+export function tapeLocals(order: readonly Node[], tape: Tape): number[][] {
+  const at = positionsOf(order);
+  return order.map((v, i) => localsAt(v, i, tape.data, at));
+}
+
+function positionsOf(order: readonly Node[]): Map<Node, number> {
+  const at = new Map<Node, number>();
+  for (let i = 0; i < order.length; i++) at.set(order[i], i);
+  return at;
+}
+
+/** v's locals at the pass's data (v at position i; `at` gives its children's positions) */
+function localsAt(v: Node, i: number, data: Float64Array, at: ReadonlyMap<Node, number>): number[] {
+  const code = v._code;
+  if (code === CUSTOM) return (v._ext as ManualOp).locals.slice();
+  const a = v._a;
+  if (a === null) return [];
+  const b = v._b;
+  const x = data[at.get(a)!];
+  const y = b === null ? 0 : data[at.get(b)!];
+  const k = code === POW ? (v._ext as PowExponent).k : 0;
+  const la = localOf(code, 0, data[i], x, y, k);
+  return b === null ? [la] : [la, localOf(code, 1, data[i], x, y, k)];
 }

@@ -30,17 +30,20 @@ export function labelText(label: unknown): string {
   return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1) + "…" : text;
 }
 
-export function buildTrace(call: BackwardCall): Trace {
+export interface TraceOptions {
+  /**
+   * false: a recorded pass's steps are not made (they are the chain rule over the nodes' locals
+   * from their grads before the pass, and trace columns work them out again: stepReplay.ts); the
+   * trace's steps stay empty unless the caller puts call.steps there
+   */
+  steps?: boolean;
+}
+
+export function buildTrace(call: BackwardCall, options: TraceOptions = {}): Trace {
   const { order, gradBefore, gradAfter, data } = call;
-  const steps = call.steps;
-  // a recorded pass knows the locals it used; otherwise they are derived from the data as it is now
-  const usedLocals = new Map<number, number[]>();
-  if (steps !== null)
-    for (const s of steps)
-      usedLocals.set(
-        s.node,
-        s.updates.map((u) => u.local),
-      );
+  const steps = options.steps === false ? null : call.steps;
+  // a recorded pass knows the locals it used (tape.ts); otherwise they are derived from the data as it is now
+  const passLocals = call.locals;
   const nodes: TraceNode[] = [];
   const groups = new Map<number, Group>();
   for (let i = 0; i < order.length; i++) {
@@ -53,7 +56,7 @@ export function buildTrace(call: BackwardCall): Trace {
       grad: gradAfter === null ? v.grad : gradAfter[i],
       gradBefore: gradBefore === null ? null : gradBefore[i],
       children: v.children.map((c) => c.id),
-      locals: usedLocals.get(v.id) ?? v.locals.slice(),
+      locals: passLocals === null ? v.locals.slice() : passLocals[i],
     };
     const g = v.group;
     if (g !== null) {
@@ -71,7 +74,7 @@ export function buildTrace(call: BackwardCall): Trace {
     index: call.index,
     root: call.root.id,
     accumulated: call.accumulated,
-    recorded: steps !== null,
+    recorded: passLocals !== null,
     nodes,
     steps: steps ?? [],
     groups: groupTable(groups),

@@ -84,6 +84,8 @@ export interface BackwardCall {
   readonly order: readonly Node[];
   /** in the order backward ran them; null when recording was off */
   readonly steps: TraceStep[] | null;
+  /** each value's locals as the pass used them (order[i]'s at i), without making the steps; null when recording was off */
+  readonly locals: number[][] | null;
   /** some value in the graph had a non-zero grad before the pass: its grads were added to, not set */
   readonly accumulated: boolean;
   /** grad of order[i] before the pass, null when recording was off */

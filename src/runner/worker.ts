@@ -31,6 +31,7 @@ import { now, timingOn, type Times } from "../shared/timing";
 import { encodeTrace } from "../shared/traceColumns";
 import { transform } from "sucrase";
 import { SPARE_ARG } from "./spare";
+import { replaySteps } from "../shared/stepReplay";
 
 /** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
 const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
@@ -82,7 +83,8 @@ function captureOutput(): void {
 function drawable(call: BackwardCall, req: RunRequest, budgetMs: number): Pick<RunResult, "trace" | "tooBig"> {
   const nodeCount = call.order.length;
   if (nodeCount > req.maxNodes) return { tooBig: { nodeCount, maxNodes: req.maxNodes } };
-  const trace = buildTrace(call);
+  // its steps are not made: the columns leave them to be worked out again from the nodes (stepReplay.ts)
+  const trace = buildTrace(call, { steps: false });
   if (times) times["worker.trace"] = now();
   checkTrace(trace, budgetMs);
   if (times) times["worker.check"] = now();
@@ -93,9 +95,10 @@ function drawable(call: BackwardCall, req: RunRequest, budgetMs: number): Pick<R
 function packed(result: RunResult): RunResult {
   if (times) times["worker.around"] = now();
   if (!result.trace) return result;
-  const columns = encodeTrace(result.trace);
+  const columns = encodeTrace(result.trace, { stepsFromNodes: true });
   if (times) times["worker.encoded"] = now();
-  if (!columns) return result;
+  // a trace that travels as objects takes its steps along
+  if (!columns) return { ...result, trace: { ...result.trace, steps: result.trace.recorded ? replaySteps(result.trace.nodes) : [] } };
   const { trace: _, ...rest } = result;
   return { ...rest, columns };
 }

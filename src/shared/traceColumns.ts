@@ -124,11 +124,21 @@ function nodeKeys(flags: number): string {
 const STEP_KEYS = "node,upstream,updates";
 const UPDATE_KEYS = "child,local,before,after";
 
+export interface EncodeOptions {
+  /**
+   * the trace was built without its steps (buildTrace's steps: false): they are the chain rule
+   * over its nodes, and are worked out again when the columns are decoded
+   */
+  stepsFromNodes?: boolean;
+}
+
 /** the trace as columns; undefined when it has a field (or an order of fields) the columns do not keep */
-export function encodeTrace(trace: Trace): TraceColumns | undefined {
+export function encodeTrace(trace: Trace, options: EncodeOptions = {}): TraceColumns | undefined {
   const { nodes } = trace;
   // steps that the nodes give again, bit for bit, stay behind (more than half of a big trace's bytes)
-  const replayed = stepsFollow(nodes, trace.steps) && Object.keys(trace.steps[0]).join(",") === STEP_KEYS && updateKeysAre(trace.steps);
+  const replayed = options.stepsFromNodes
+    ? trace.recorded && trace.steps.length === 0
+    : stepsFollow(nodes, trace.steps) && Object.keys(trace.steps[0]).join(",") === STEP_KEYS && updateKeysAre(trace.steps);
   const steps = replayed ? [] : trace.steps;
   const z: Sizes = { n: nodes.length, c: 0, l: 0, s: steps.length, u: 0, gb: 0, g: 0, m: 0, loc: 0, file: 0, num: 0 };
   let gradsBefore = false;
