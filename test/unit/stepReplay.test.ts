@@ -2,21 +2,10 @@
 // columns work them out again from the nodes (src/shared/stepReplay.ts): that must give the steps
 // the pass recorded (tape.ts), every number bit for bit, on every kind of graph
 import * as assert from "node:assert";
-import { MLP, Value, buildTrace, manualGrad, mse, setBackwardListener, tensor, type BackwardCall } from "../../src/engine";
+import { MLP, Value, buildTrace, manualGrad, mse, tensor } from "../../src/engine";
+import { callOf } from "./traceOf";
 import { replaySteps } from "../../src/shared/stepReplay";
 import { decodeTrace, encodeTrace } from "../../src/shared/traceColumns";
-
-/** the call of root.backward(), as the runner hears it */
-function callOf(root: Value): BackwardCall {
-  let call: BackwardCall | undefined;
-  setBackwardListener((c) => (call = c));
-  try {
-    root.backward();
-  } finally {
-    setBackwardListener(null);
-  }
-  return call!;
-}
 
 const GRAPHS: [string, () => Value][] = [
   [

@@ -1,7 +1,8 @@
 // the trace of one backward() call from root, as the runner would get it
 import { Value, buildTrace, setBackwardListener, type BackwardCall, type Trace } from "../../src/engine";
 
-export function traceOf(root: Value): Trace {
+/** the call root.backward() makes, as the runner's listener hears it */
+export function callOf(root: Value): BackwardCall {
   let call: BackwardCall | undefined;
   setBackwardListener((c) => (call = c));
   try {
@@ -9,5 +10,9 @@ export function traceOf(root: Value): Trace {
   } finally {
     setBackwardListener(null);
   }
-  return buildTrace(call!);
+  return call!;
+}
+
+export function traceOf(root: Value): Trace {
+  return buildTrace(callOf(root));
 }
