@@ -8,7 +8,7 @@ import type { ManualOp, Node, PowExponent } from "./types";
 import { CUSTOM, LEAF, POW, localOf } from "./ops";
 import { topoOrder } from "./topo";
 import { TapeWriter } from "./tape";
-import { RecordedCall, currentListener, isRecording, takeCallIndex } from "./recorder";
+import { RecordedCall, currentListener, isTaping, takeCallIndex } from "./recorder";
 import { backwardStarting } from "./update";
 
 /** Value.backward(): sort, run the chain rule, tell the listener. steps are recorded only for a listener */
@@ -17,7 +17,7 @@ export function backward(root: Node): void {
   const index = takeCallIndex();
   const listener = currentListener();
   const order = topoOrder(root);
-  const tape = listener !== null && isRecording() ? new TapeWriter(order) : null;
+  const tape = isTaping() ? new TapeWriter(order) : null;
   // some grad was not 0 before the pass; a recording pass has just read them all
   const accumulated = tape !== null ? tape.accumulated : anyGrad(order);
   chainRule(order, tape);
