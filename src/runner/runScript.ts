@@ -134,8 +134,18 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
     // through the first steps, copying the graph being built at each growth (the moons loop's
     // scavenges: ~16 -> 4, their pauses ~200 -> ~70 ms). a drawn run keeps the small start:
     // drawing one big step peaks ~45 MB higher with a large young generation from the start,
-    // where a run keeps no graph and peaks below a drawn one either way
-    execArgv: [`--max-old-space-size=${memoryMb}`, "--max-semi-space-size=64", ...(draws ? [] : ["--min-semi-space-size=64"])],
+    // where a run keeps no graph and peaks below a drawn one either way.
+    // v8 optimises a script's hot code on the worker's own thread as soon as it is hot, with
+    // feedback from each function's first call: a background compiler thread waits for a core on a
+    // busy machine while a training loop's first steps run unoptimised (the moons loop's first two
+    // steps: ~300 -> ~190 ms, the trace of its one step no slower, its peak the same)
+    execArgv: [
+      `--max-old-space-size=${memoryMb}`,
+      "--max-semi-space-size=64",
+      ...(draws ? [] : ["--min-semi-space-size=64"]),
+      "--no-concurrent-recompilation",
+      "--no-lazy-feedback-allocation",
+    ],
     // node's own binary inside vs code's electron
     env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", [RUN_MARKER]: runId },
     serialization: "advanced",
