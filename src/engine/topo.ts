@@ -16,11 +16,6 @@ import { tensorOpsMade } from "./group";
 // sorted in one process; past that they are still exact, just slower
 let nextBase = 2;
 
-// the stack is reused between sorts (and emptied after each, so it holds no graph alive);
-// one grown past MAX_KEPT by a very deep graph is dropped rather than kept for the process's life
-let stack: (Node | null)[] = [];
-const MAX_KEPT = 1 << 16;
-
 /**
  * values reachable from root in topological order: leaves first, root last, each exactly once.
  * they are all of root's own kind (a Value's children are Values)
@@ -32,11 +27,11 @@ export function topoOrder<V extends Node>(root: V): V[] {
   // depth-first, post-order, children in their recorded order (the order micrograd's build_topo
   // gives). the stack is the path from root: a node goes down into its first unvisited child and
   // is emitted once it has none. a visited child is always finished already, as a graph of values
-  // has no cycles, so no per-node "next child" index is needed.
-  const st = stack;
-  st[0] = root;
+  // has no cycles, so no per-node "next child" index is needed. the stack is a new array each
+  // sort, as short as the graph is deep: one kept between sorts would be in the old generation, and
+  // v8 records every young value pushed onto an old array for the next scavenge (~10% of a sort)
+  const st: Node[] = [root];
   let sp = 1;
-  let depth = 1;
   root._mark = onPath;
   while (sp > 0) {
     const v = st[sp - 1] as Node;
@@ -64,12 +59,9 @@ export function topoOrder<V extends Node>(root: V): V[] {
     } else {
       c._mark = onPath;
       st[sp++] = c;
-      if (sp > depth) depth = sp;
     }
   }
   nextBase = base + order.length + 1;
-  if (depth > MAX_KEPT) stack = [];
-  else st.fill(null, 0, depth);
   if (madeByTensorOps(order)) inCreationOrder(order, base);
   return order as V[];
 }
