@@ -6,7 +6,7 @@
 
 import type { ManualOp, Node, PowExponent } from "./types";
 import { CUSTOM, LEAF, POW, localOf } from "./ops";
-import { topoOrder } from "./topo";
+import { topoOrderReadingGrads } from "./topo";
 import { TapeWriter } from "./tape";
 import { RecordedCall, currentListener, isTaping, takeCallIndex } from "./recorder";
 import { backwardStarting } from "./update";
@@ -16,10 +16,10 @@ export function backward(root: Node): void {
   backwardStarting(); // the update after the call before this one is over
   const index = takeCallIndex();
   const listener = currentListener();
-  const order = topoOrder(root);
+  const order: Node[] = [];
+  // some grad was not 0 before the pass
+  const accumulated = topoOrderReadingGrads(root, order);
   const tape = isTaping() ? new TapeWriter(order) : null;
-  // some grad was not 0 before the pass; a recording pass has just read them all
-  const accumulated = tape !== null ? tape.accumulated : anyGrad(order);
   chainRule(order, tape);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
 }
@@ -83,12 +83,6 @@ export function chainRule(order: readonly Node[], tape: TapeWriter | null = null
     }
   }
   return up;
-}
-
-/** some value's grad is not 0 */
-function anyGrad(order: readonly Node[]): boolean {
-  for (let i = 0; i < order.length; i++) if (order[i].grad !== 0) return true;
-  return false;
 }
 
 /** one edge of the chain rule: child receives local * upstream, in its grad and in this pass's upstream */

@@ -21,9 +21,25 @@ let nextBase = 2;
  * they are all of root's own kind (a Value's children are Values)
  */
 export function topoOrder<V extends Node>(root: V): V[] {
+  const order: Node[] = [];
+  sortInto(root, order, false);
+  return order as V[];
+}
+
+/**
+ * @internal backward()'s sort: root's topological order into the empty `order`, and whether some
+ * value's grad was not 0, read as each value is placed (rather than in a walk over the graph of
+ * its own, which cost a training step as much again)
+ */
+export function topoOrderReadingGrads(root: Node, order: Node[]): boolean {
+  return sortInto(root, order, true);
+}
+
+/** topoOrder into `order`; with `grads`, whether some value's grad is not 0 (else false) */
+function sortInto(root: Node, order: Node[], grads: boolean): boolean {
   const base = nextBase;
   const onPath = base - 1; // visited, not yet placed: on the stack
-  const order: Node[] = [];
+  let gradSeen = false;
   // depth-first, post-order, children in their recorded order (the order micrograd's build_topo
   // gives). the stack is the path from root: a node goes down into its first unvisited child and
   // is emitted once it has none. a visited child is always finished already, as a graph of values
@@ -56,6 +72,7 @@ export function topoOrder<V extends Node>(root: V): V[] {
       sp--;
       v._mark = base + order.length;
       order.push(v);
+      if (grads && !gradSeen && v.grad !== 0) gradSeen = true;
     } else {
       c._mark = onPath;
       st[sp++] = c;
@@ -63,7 +80,7 @@ export function topoOrder<V extends Node>(root: V): V[] {
   }
   nextBase = base + order.length + 1;
   if (madeByTensorOps(order)) inCreationOrder(order, base);
-  return order as V[];
+  return gradSeen;
 }
 
 /** whether some value was made by a tensor op (tensor/): its graph is sorted op by op */
