@@ -16,9 +16,8 @@ export function backward(root: Node): void {
   backwardStarting(); // the update after the call before this one is over
   const index = takeCallIndex();
   const listener = currentListener();
-  const order: Node[] = [];
-  // some grad was not 0 before the pass
-  const accumulated = topoOrderReadingGrads(root, order);
+  // accumulated: some grad was not 0 before the pass
+  const { order, gradSeen: accumulated } = topoOrderReadingGrads(root);
   const tape = isTaping() ? new TapeWriter(order) : null;
   chainRule(order, tape);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));

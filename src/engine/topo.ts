@@ -16,29 +16,34 @@ import { tensorOpsMade } from "./group";
 // sorted in one process; past that they are still exact, just slower
 let nextBase = 2;
 
+// the order is made at the size of the sort before, then trimmed or grown to fit: a training loop
+// sorts a graph of one size step after step, and pushing onto an empty array reallocated and
+// copied it over and over as it grew (at 65,000 values, through v8's pages for large objects)
+let sizeHint = 0;
+
 /**
  * values reachable from root in topological order: leaves first, root last, each exactly once.
  * they are all of root's own kind (a Value's children are Values)
  */
 export function topoOrder<V extends Node>(root: V): V[] {
-  const order: Node[] = [];
-  sortInto(root, order, false);
-  return order as V[];
+  return sort(root, false).order as V[];
 }
 
 /**
- * @internal backward()'s sort: root's topological order into the empty `order`, and whether some
- * value's grad was not 0, read as each value is placed (rather than in a walk over the graph of
- * its own, which cost a training step as much again)
+ * @internal backward()'s sort: root's topological order, and whether some value's grad was not 0,
+ * read as each value is placed (rather than in a walk over the graph of its own, which cost a
+ * training step as much again)
  */
-export function topoOrderReadingGrads(root: Node, order: Node[]): boolean {
-  return sortInto(root, order, true);
+export function topoOrderReadingGrads(root: Node): { order: Node[]; gradSeen: boolean } {
+  return sort(root, true);
 }
 
-/** topoOrder into `order`; with `grads`, whether some value's grad is not 0 (else false) */
-function sortInto(root: Node, order: Node[], grads: boolean): boolean {
+/** topoOrder; with `grads`, whether some value's grad is not 0 (else false) */
+function sort(root: Node, grads: boolean): { order: Node[]; gradSeen: boolean } {
   const base = nextBase;
   const onPath = base - 1; // visited, not yet placed: on the stack
+  const order: Node[] = sizeHint > 0 ? new Array<Node>(sizeHint) : [];
+  let n = 0;
   let gradSeen = false;
   // depth-first, post-order, children in their recorded order (the order micrograd's build_topo
   // gives). the stack is the path from root: a node goes down into its first unvisited child and
@@ -70,17 +75,19 @@ function sortInto(root: Node, order: Node[], grads: boolean): boolean {
     }
     if (c === null) {
       sp--;
-      v._mark = base + order.length;
-      order.push(v);
+      v._mark = base + n;
+      order[n++] = v;
       if (grads && !gradSeen && v.grad !== 0) gradSeen = true;
     } else {
       c._mark = onPath;
       st[sp++] = c;
     }
   }
-  nextBase = base + order.length + 1;
+  if (n < order.length) order.length = n;
+  nextBase = base + n + 1;
+  sizeHint = n;
   if (madeByTensorOps(order)) inCreationOrder(order, base);
-  return gradSeen;
+  return { order, gradSeen };
 }
 
 /** whether some value was made by a tensor op (tensor/): its graph is sorted op by op */
