@@ -18,11 +18,20 @@
 //     no walk for tensor groups in a scalar process): the loop 2167 ms, its first steps 434, 314,
 //     182 ms, then 45 ms/step; cpython 107 s: 50x (the first 3 steps 17x, the rest 132x); worker
 //     peak 90 MB (run), 214 MB (trace --json, median of 3)
-// the goal is 100x for the whole loop. what is left in the first steps is v8 compiling the engine
-// while it runs (a starved compiler thread on a busy machine) and the scavenges of a young
-// generation that grows from 1 MB (--min-semi-space-size=64 spares most of them, but raises the
-// moons trace's peak by about 45 MB); in every step, the topological sort and the garbage
-// collector copying the graph of the step before, which the runner keeps to draw.
+// then at low load (1.0-1.8), main at aa5f9ba and loop-speed one after the other:
+//   before: the loop 711 ms, its first steps 147, 80, 46 ms, then 21.7 ms/step; cpython 43.4 s:
+//     61x (the first 3 steps 18x, the rest 107x); worker peak 90 MB (run), 229 MB (trace --json)
+//   after (a value three fields smaller, 126 -> 102 heap bytes; `run` tapes no pass and starts
+//     its worker's young generation at 64 MB; the worker's v8 optimises on its own thread, with
+//     feedback from a function's first call; the sort's order made at the size of the sort before,
+//     its stack a young array, and whether some grad was not 0 read as it places each value): the
+//     loop 538 ms, its first steps 74, 54, 34 ms, then 16.8 ms/step; cpython 38.5 s: 72x (the
+//     first 3 steps 25x, the rest 121x); worker peak 82 MB (run), 213 MB (trace --json)
+// the goal is 100x for the whole loop. what is left: the young generation's pages faulted in as
+// the first steps fill its two halves (a loop's run has ~50,000 page faults, a tiny script's
+// ~11,000; once both halves are in, a step takes ~8-11 ms), the few scavenges that copy the graph
+// of the step before (the script's own variables hold it until the next step's forward is done),
+// and, every step, the sort and the chain rule walking 65,000 values.
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the

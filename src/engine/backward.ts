@@ -6,9 +6,9 @@
 
 import type { ManualOp, Node, PowExponent } from "./types";
 import { CUSTOM, LEAF, POW, localOf } from "./ops";
-import { topoOrder } from "./topo";
+import { topoOrderReadingGrads } from "./topo";
 import { TapeWriter } from "./tape";
-import { RecordedCall, currentListener, isRecording, takeCallIndex } from "./recorder";
+import { RecordedCall, currentListener, isTaping, takeCallIndex } from "./recorder";
 import { backwardStarting } from "./update";
 
 /** Value.backward(): sort, run the chain rule, tell the listener. steps are recorded only for a listener */
@@ -16,10 +16,9 @@ export function backward(root: Node): void {
   backwardStarting(); // the update after the call before this one is over
   const index = takeCallIndex();
   const listener = currentListener();
-  const order = topoOrder(root);
-  const tape = listener !== null && isRecording() ? new TapeWriter(order) : null;
-  // some grad was not 0 before the pass; a recording pass has just read them all
-  const accumulated = tape !== null ? tape.accumulated : anyGrad(order);
+  // accumulated: some grad was not 0 before the pass
+  const { order, gradSeen: accumulated } = topoOrderReadingGrads(root);
+  const tape = isTaping() ? new TapeWriter(order) : null;
   chainRule(order, tape);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
 }
@@ -83,12 +82,6 @@ export function chainRule(order: readonly Node[], tape: TapeWriter | null = null
     }
   }
   return up;
-}
-
-/** some value's grad is not 0 */
-function anyGrad(order: readonly Node[]): boolean {
-  for (let i = 0; i < order.length; i++) if (order[i].grad !== 0) return true;
-  return false;
 }
 
 /** one edge of the chain rule: child receives local * upstream, in its grad and in this pass's upstream */

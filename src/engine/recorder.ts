@@ -8,15 +8,20 @@ import { tapeLocals, tapeSteps } from "./tape";
 export type { BackwardCall, BackwardListener } from "./types";
 
 let listener: BackwardListener | null = null;
+/** whether the listener reads passes' tapes (steps, grads before and after, data) */
+let listenerTapes = true;
 let recording = true;
 let calls = 0;
 
 /**
  * called after every backward() finishes; null to stop listening. the runner's (and the tests'):
- * scripts do not get it (index.ts), so a script cannot take the runner's calls away
+ * scripts do not get it (index.ts), so a script cannot take the runner's calls away.
+ * tapes: false for a listener that draws no pass (the runner's `run`): its calls come without
+ * steps, grads or data, as if recording were off, and a pass allocates nothing per node for it
  */
-export function setBackwardListener(fn: BackwardListener | null): void {
+export function setBackwardListener(fn: BackwardListener | null, opts: { tapes?: boolean } = {}): void {
   listener = fn;
+  listenerTapes = opts.tapes ?? true;
 }
 
 /**
@@ -35,6 +40,11 @@ export function isRecording(): boolean {
 /** @internal */
 export function currentListener(): BackwardListener | null {
   return listener;
+}
+
+/** @internal whether the pass about to run is taped: recording is on and the listener reads tapes */
+export function isTaping(): boolean {
+  return listener !== null && recording && listenerTapes;
 }
 
 /** @internal the index of the next backward() call */

@@ -22,29 +22,23 @@ export class TapeWriter {
   readonly gradAfter: Float64Array;
   /** data of order[i] in the pass; the pass writes it */
   readonly data: Float64Array;
-  /** some grad was not 0 before the pass */
-  readonly accumulated: boolean;
 
   constructor(order: readonly Node[]) {
     // locals rather than this.* in the loops: v8 reads an object's fields slowly while it is being built
     const n = order.length;
     const gradBefore = new Float64Array(n);
-    let accumulated = false;
     // the leaves' positions, so that what happens to them after the pass (an update) is read without a walk over the graph
     if (leafScratch.length < n) leafScratch = new Int32Array(Math.max(n, 2 * leafScratch.length));
     const leaves = leafScratch;
     let nl = 0;
     for (let i = 0; i < n; i++) {
       const v = order[i];
-      const g = v.grad;
-      gradBefore[i] = g;
-      if (g !== 0) accumulated = true;
+      gradBefore[i] = v.grad;
       if (arity(v) === 0) leaves[nl++] = i;
     }
     this.leaves = leaves.slice(0, nl);
     if (leafScratch.length > MAX_KEPT) leafScratch = new Int32Array(1024);
     this.gradBefore = gradBefore;
-    this.accumulated = accumulated;
     this.gradAfter = new Float64Array(n);
     this.data = new Float64Array(n);
   }

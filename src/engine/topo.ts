@@ -16,27 +16,43 @@ import { tensorOpsMade } from "./group";
 // sorted in one process; past that they are still exact, just slower
 let nextBase = 2;
 
-// the stack is reused between sorts (and emptied after each, so it holds no graph alive);
-// one grown past MAX_KEPT by a very deep graph is dropped rather than kept for the process's life
-let stack: (Node | null)[] = [];
-const MAX_KEPT = 1 << 16;
+// the order is made at the size of the sort before, then trimmed or grown to fit: a training loop
+// sorts a graph of one size step after step, and pushing onto an empty array reallocated and
+// copied it over and over as it grew (at 65,000 values, through v8's pages for large objects)
+let sizeHint = 0;
 
 /**
  * values reachable from root in topological order: leaves first, root last, each exactly once.
  * they are all of root's own kind (a Value's children are Values)
  */
 export function topoOrder<V extends Node>(root: V): V[] {
+  return sort(root, false).order as V[];
+}
+
+/**
+ * @internal backward()'s sort: root's topological order, and whether some value's grad was not 0,
+ * read as each value is placed (rather than in a walk over the graph of its own, which cost a
+ * training step as much again)
+ */
+export function topoOrderReadingGrads(root: Node): { order: Node[]; gradSeen: boolean } {
+  return sort(root, true);
+}
+
+/** topoOrder; with `grads`, whether some value's grad is not 0 (else false) */
+function sort(root: Node, grads: boolean): { order: Node[]; gradSeen: boolean } {
   const base = nextBase;
   const onPath = base - 1; // visited, not yet placed: on the stack
-  const order: Node[] = [];
+  const order: Node[] = sizeHint > 0 ? new Array<Node>(sizeHint) : [];
+  let n = 0;
+  let gradSeen = false;
   // depth-first, post-order, children in their recorded order (the order micrograd's build_topo
   // gives). the stack is the path from root: a node goes down into its first unvisited child and
   // is emitted once it has none. a visited child is always finished already, as a graph of values
-  // has no cycles, so no per-node "next child" index is needed.
-  const st = stack;
-  st[0] = root;
+  // has no cycles, so no per-node "next child" index is needed. the stack is a new array each
+  // sort, as short as the graph is deep: one kept between sorts would be in the old generation, and
+  // v8 records every young value pushed onto an old array for the next scavenge (~10% of a sort)
+  const st: Node[] = [root];
   let sp = 1;
-  let depth = 1;
   root._mark = onPath;
   while (sp > 0) {
     const v = st[sp - 1] as Node;
@@ -59,19 +75,19 @@ export function topoOrder<V extends Node>(root: V): V[] {
     }
     if (c === null) {
       sp--;
-      v._mark = base + order.length;
-      order.push(v);
+      v._mark = base + n;
+      order[n++] = v;
+      if (grads && !gradSeen && v.grad !== 0) gradSeen = true;
     } else {
       c._mark = onPath;
       st[sp++] = c;
-      if (sp > depth) depth = sp;
     }
   }
-  nextBase = base + order.length + 1;
-  if (depth > MAX_KEPT) stack = [];
-  else st.fill(null, 0, depth);
+  if (n < order.length) order.length = n;
+  nextBase = base + n + 1;
+  sizeHint = n;
   if (madeByTensorOps(order)) inCreationOrder(order, base);
-  return order as V[];
+  return { order, gradSeen };
 }
 
 /** whether some value was made by a tensor op (tensor/): its graph is sorted op by op */

@@ -5,6 +5,7 @@
 import { ADD, CUSTOM, DIV, EXP, LEAF, LOG, MUL, NEG, OP_NAMES, POW, RELU, SIGMOID, SUB, TANH, evalOp, localOf, powName } from "./ops";
 import type { ManualOp, Node, PowExponent, SourceLoc } from "./types";
 import { currentGroup, type Group } from "./group";
+import { Extra, atOf, atWithExt, atWithGroup, atWithLoc, type At } from "./extra";
 import { backward } from "./backward";
 import { locate } from "./origin";
 import { firstValue, watching } from "./update";
@@ -19,10 +20,15 @@ let nextId = 1;
 // data and grad live in shared blocks of numbers, two slots per value, not in two number fields:
 // v8 boxes every number field in a 16-byte object of its own, so fields would triple the objects
 // the garbage collector copies while a training loop's graph is being built. a block is freed
-// when the last value using it is.
-const BLOCK = 1024;
-let block = new Float64Array(2 * BLOCK);
-let used = 0;
+// when the last value using it is. ids and slots advance together (the value of id i is made when
+// i - 1 values have been), so a value's slot follows from its id: no field of its own for it.
+const BLOCK = 1024; // a power of 2: the slot is the id's low bits
+let block = new Float64Array(0);
+
+/** where a value's data is in its block (its grad is next): from the id, as blocks are filled in id order */
+function slotOf(id: number): number {
+  return ((id - 1) & (BLOCK - 1)) << 1;
+}
 
 export class Value implements Node {
   // every field is set in the constructor, in one order, so all values share one hidden class.
@@ -30,44 +36,66 @@ export class Value implements Node {
   // per node, because garbage collection of a training loop's graphs is what costs the most.
   /** increasing integer, never reused in a process: the node id in traces and the panel */
   declare readonly id: number;
-  /** @internal the block holding data (at _i) and grad (at _i + 1) */
+  /** @internal the block holding data and grad, at slotOf(id) and the slot after */
   declare _n: Float64Array;
-  /** @internal */
-  declare _i: number;
   declare label: string;
-  /** the group (a module's call or parameters, a loss, a sum) the value was made in, if any */
-  declare group: Group | null;
-  /** source location of the expression that created this value; set by the runner when it can */
-  declare loc: SourceLoc | undefined;
+  /** @internal the group the value was made in, or a record of it with the value's place or op record (extra.ts) */
+  declare _at: At;
   /** @internal op code (ops.ts) */
   declare _code: number;
   /** @internal first child */
   declare _a: Value | null;
   /** @internal second child */
   declare _b: Value | null;
-  /** @internal pow's exponent, or a hand-written op's record; null for other ops */
-  declare _ext: PowExponent | ManualOp | null;
   /** @internal where this value stands in the latest topological sort that reached it (topo.ts) */
   declare _mark: number;
 
   constructor(data: number, label = "") {
-    if (used === BLOCK) {
-      block = new Float64Array(2 * BLOCK);
-      used = 0;
-    }
-    this.id = nextId++;
+    const id = nextId++;
+    const slot = slotOf(id);
+    if (slot === 0) block = new Float64Array(2 * BLOCK);
+    this.id = id;
     this._n = block;
-    this._i = 2 * used++;
-    block[this._i] = data; // grad starts at 0, as the block does
+    block[slot] = data; // grad starts at 0, as the block does
     this.label = label;
-    this.group = currentGroup();
-    this.loc = locate(this.group);
+    const group = currentGroup();
+    this._at = atOf(group, locate(group));
     this._code = LEAF;
     this._a = null;
     this._b = null;
-    this._ext = null;
     this._mark = 0;
     if (watching) firstValue(); // the next graph's first value ends the update after a watched backward() (update.ts)
+  }
+
+  /** the group (a module's call or parameters, a loss, a sum) the value was made in, if any */
+  get group(): Group | null {
+    const at = this._at;
+    return at instanceof Extra ? at.group : at;
+  }
+
+  set group(g: Group | null) {
+    this._at = atWithGroup(this._at, g);
+  }
+
+  /** source location of the expression that created this value; set by the runner when it can */
+  get loc(): SourceLoc | undefined {
+    const at = this._at;
+    return at instanceof Extra ? at.loc : undefined;
+  }
+
+  set loc(loc: SourceLoc | undefined) {
+    this._at = atWithLoc(this._at, loc);
+  }
+
+  /** @internal pow's exponent, or a hand-written op's record; null for other ops */
+  get _ext(): PowExponent | ManualOp | null {
+    const at = this._at;
+    return at instanceof Extra ? at.ext : null;
+  }
+
+  /** @internal */
+  set _ext(ext: PowExponent | ManualOp | null) {
+    this._at = atWithExt(this._at, ext);
   }
 
   /** path of the nn module that created this value ("MLP/L1/N2"), if any */
@@ -76,20 +104,20 @@ export class Value implements Node {
   }
 
   get data(): number {
-    return this._n[this._i];
+    return this._n[slotOf(this.id)];
   }
 
   set data(x: number) {
-    this._n[this._i] = x;
+    this._n[slotOf(this.id)] = x;
   }
 
   /** d(root)/d(this), summed over every backward() since it was last set to 0 */
   get grad(): number {
-    return this._n[this._i + 1];
+    return this._n[slotOf(this.id) + 1];
   }
 
   set grad(x: number) {
-    this._n[this._i + 1] = x;
+    this._n[slotOf(this.id) + 1] = x;
   }
 
   /** "" for a leaf, else a short op name: "+", "*", "**2", "tanh", or a hand-written op's name */
@@ -217,7 +245,7 @@ function node(code: number, a: Value, b: Value | null, pow: PowExponent | null =
   v._code = code;
   v._a = a;
   v._b = b;
-  v._ext = pow;
+  if (pow !== null) v._ext = pow;
   return v;
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { format } from "node:util";
-import { setBackwardListener, type BackwardCall } from "../engine/recorder";
+import { isRecording, setBackwardListener, type BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
 import { checkTrace } from "../engine/numericCheck";
 import { setLocator } from "../engine/origin";
@@ -218,9 +218,10 @@ function run(req: RunRequest & WatchdogTimes): void {
   // what the script tracks per call, and the drawn call's update and decision picture
   const training = new TrainingStep(calls, req.captureCall, (text) => stream({ type: "console", level: "warn", text }));
   let last: BackwardCall | undefined;
-  setBackwardListener((call: BackwardCall) => {
-    // call.steps would build every call's step objects: whether it was recorded is enough here
-    const recorded = call.gradAfter !== null;
+  const onCall = (call: BackwardCall) => {
+    // whether the script's recording was on for the pass (the listener runs as the pass ends, with
+    // no script code between); call.steps would build every call's step objects
+    const recorded = isRecording();
     const summary: BackwardSummary = {
       index: call.index,
       loss: call.root.data,
@@ -233,7 +234,9 @@ function run(req: RunRequest & WatchdogTimes): void {
     calls.push(summary);
     stream({ type: "calls", calls: [summary] });
     if (drawn) last = call;
-  });
+  };
+  // `run` draws no call: its passes are not taped, so a training step's pass allocates nothing per value for the runner
+  setBackwardListener(onCall, { tapes: req.trace });
 
   // every value the script makes gets its creation line (up to a limit)
   const located = makeLocator(loader.files, req.file);
