@@ -39,43 +39,9 @@
 //   draw           decoded -> the second frame after the first draw
 //   peak MB        the worker's peak resident memory (maxRSS)
 //
-// BEFORE (main at cda37db plus the timestamps: json from the worker's trace objects, toJson in the
-// host, JSON.parse in the page; 2026-12-03 05:42, 3 runs, load average 12.2 -> 11.2 on the 2 cores:
-// other sessions' tests ran beside it, so every figure is inflated; compare ratios; "script" here is
-// the script's load and its code together; the cold neuron's "0 values" is its first run's record):
-//   neuron.ts cold         5.50 s   0 values   peak 67 MB
-//                          to host 847 (15%), host start 73 (1%), worker boot 1161 (21%), script 1369 (25%), trace build 5 (0%), numeric 0 (0%), worker->host 34 (1%), host 2021 (37%), encode 0 (0%), host->page 125 (2%), parse 1 (0%), draw 317 (6%)
-//   neuron.ts warm         1.57 s   10 values   peak 67 MB
-//                          to host 150 (10%), host start 1 (0%), worker boot 682 (43%), script 669 (43%), trace build 1 (0%), numeric 0 (0%), worker->host 1 (0%), host 16 (1%), encode 0 (0%), host->page 16 (1%), parse 1 (0%), draw 51 (3%)
-//   xor.ts warm            4.15 s   154 values   peak 77 MB
-//                          to host 209 (5%), host start 1 (0%), worker boot 1348 (32%), script 2171 (52%), trace build 2 (0%), numeric 0 (0%), worker->host 18 (0%), host 31 (1%), encode 3 (0%), host->page 29 (1%), parse 1 (0%), draw 143 (3%)
-//   iris-train.ts warm     3.69 s   2,332 values   peak 88 MB
-//                          to host 120 (3%), host start 1 (0%), worker boot 703 (19%), script 2398 (65%), trace build 44 (1%), numeric 2 (0%), worker->host 10 (0%), host 88 (2%), encode 1 (0%), host->page 93 (3%), parse 7 (0%), draw 130 (4%)
-//   moons.ts warm          13.67 s   65,814 values   peak 350 MB
-//                          to host 146 (1%), host start 1 (0%), worker boot 602 (4%), script 4298 (31%), trace build 864 (6%), numeric 10 (0%), worker->host 764 (6%), host 1487 (11%), encode 15 (0%), host->page 1564 (11%), parse 348 (3%), draw 2586 (19%)
-//   long-sum.ts warm       6.21 s   75,001 values   peak 204 MB
-//                          to host 120 (2%), host start 1 (0%), worker boot 394 (6%), script 1236 (20%), trace build 333 (5%), numeric 6 (0%), worker->host 216 (3%), host 619 (10%), encode 0 (0%), host->page 982 (16%), parse 325 (5%), draw 1093 (18%)
-//
-// AFTER (columns to the page, numeric check in the page after the first draw, a spare worker, the
-// page's bundle minified; 2026-12-03 06:37, 3 runs, load average 10.5 -> 9.5; "worker encode" was
-// not yet split out of the gap between "numeric" and "worker->host"):
-//   neuron.ts cold         4.42 s   10 values   peak 65 MB
-//                          to host 1482 (33%), host start 61 (1%), worker boot 699 (16%), script load 378 (9%), script 185 (4%), trace build 2 (0%), numeric 0 (0%), worker->host 46 (1%), host 1000 (23%), encode 0 (0%), host->page 56 (1%), parse 1 (0%), draw 338 (8%)
-//                          the page: panel open 1275, page bundle 960, ready 89, ready -> message 177
-//   neuron.ts warm         0.66 s   10 values   peak 64 MB
-//                          to host 156 (24%), host start 1 (0%), worker boot 0 (0%), script load 247 (38%), script 49 (7%), trace build 1 (0%), numeric 0 (0%), worker->host 1 (0%), host 18 (3%), encode 0 (0%), host->page 21 (3%), parse 0 (0%), draw 55 (8%)
-//   xor.ts warm            1.19 s   154 values   peak 75 MB
-//                          to host 117 (10%), host start 1 (0%), worker boot 0 (0%), script load 226 (19%), script 412 (35%), trace build 10 (1%), numeric 0 (0%), worker->host 2 (0%), host 8 (1%), encode 1 (0%), host->page 18 (2%), parse 1 (0%), draw 127 (11%)
-//   iris-train.ts warm     1.59 s   2,332 values   peak 79 MB
-//                          to host 99 (6%), host start 1 (0%), worker boot 0 (0%), script load 287 (18%), script 841 (53%), trace build 52 (3%), numeric 1 (0%), worker->host 55 (3%), host 43 (3%), encode 1 (0%), host->page 105 (7%), parse 3 (0%), draw 129 (8%)
-//   moons.ts warm          10.41 s   65,814 values   peak 298 MB
-//                          to host 147 (1%), host start 1 (0%), worker boot 0 (0%), script load 221 (2%), script 3253 (31%), trace build 893 (9%), numeric 12 (0%), worker->host 391 (4%), host 103 (1%), encode 63 (1%), host->page 1713 (16%), parse 253 (2%), draw 1887 (18%)
-//   long-sum.ts warm       5.62 s   75,001 values   peak 199 MB
-//                          to host 137 (2%), host start 1 (0%), worker boot 0 (0%), script load 171 (3%), script 998 (18%), trace build 607 (11%), numeric 10 (0%), worker->host 260 (5%), host 267 (5%), encode 0 (0%), host->page 1385 (25%), parse 43 (1%), draw 821 (15%)
-//
-// the same two, one after the other at a lower load (2026-12-03 06:54-07:01, load average 3.3-4.6;
-// the before built from f877fac; the after's xor median took one run of xor-tensors.ts, which quick
-// open picked: fixed since):
+// BEFORE (the first speed work: json from the worker's trace objects, toJson in the host, JSON.parse
+// in the page; built from f877fac) and AFTER it (columns to the page, the numeric check after the first
+// draw, a spare worker, a minified page), one after the other, 2026-12-03 06:54-07:01, load 3.3-4.6:
 // BEFORE, low load:
 //   neuron.ts cold         3.36 s   10 values   peak 67 MB
 //                          to host 588 (17%), host start 26 (1%), worker boot 784 (23%), script load 896 (27%), script 31 (1%), trace build 2 (0%), numeric 2 (0%), worker encode 1 (0%), worker->host 53 (2%), host 721 (21%), encode 1 (0%), host->page 15 (0%), parse 0 (0%), draw 210 (6%)
@@ -104,6 +70,43 @@
 //                          to host 164 (2%), host start 4 (0%), worker boot 0 (0%), script load 268 (4%), script 2222 (31%), trace build 428 (6%), numeric 6 (0%), worker encode 555 (8%), worker->host 299 (4%), host 158 (2%), encode 20 (0%), host->page 1447 (20%), parse 243 (3%), draw 1091 (15%)
 //   long-sum.ts warm       5.07 s   75,001 values   peak 200 MB
 //                          to host 206 (4%), host start 1 (0%), worker boot 0 (0%), script load 182 (4%), script 973 (19%), trace build 669 (13%), numeric 13 (0%), worker encode 502 (10%), worker->host 165 (3%), host 65 (1%), encode 0 (0%), host->page 1457 (29%), parse 83 (2%), draw 681 (13%)
+// then (2026-12-03 07:52 and 09:17, load 1.4-3.7 and 1.4-3.0; before: main at b121338; after: the
+// page's bundle inline in its HTML, a new page's messages sent at once, showDecision's picture from
+// one recorded forward, a recorded pass's steps left to the page (worked out from the nodes) and the
+// optional fields packed (moons 11.2 -> 4.7 MB), the worker's trace built without its steps, the
+// page's forward facts and shares lazy and a big graph's table a frame later, the engine's values
+// three fields smaller and its sort cheaper; "update, picture" was inside "worker encode" before):
+// BEFORE, this session:
+//   neuron.ts cold         3.13 s   10 values   peak 66 MB
+//                          to host 995 (32%), host start 51 (2%), worker boot 671 (21%), script load 229 (7%), script 58 (2%), trace build 1 (0%), numeric 0 (0%), worker encode 8 (0%), worker->host 17 (1%), host 340 (11%), encode 0 (0%), host->page 52 (2%), parse 2 (0%), draw 209 (7%)
+//                          the page: panel open 723, page bundle 844, ready 64, ready -> message 118
+//   neuron.ts warm         0.24 s   10 values   peak 65 MB
+//                          to host 107 (44%), host start 1 (0%), worker boot 0 (0%), script load 68 (28%), script 10 (4%), trace build 1 (0%), numeric 0 (0%), worker encode 3 (1%), worker->host 1 (0%), host 5 (2%), encode 0 (0%), host->page 11 (5%), parse 0 (0%), draw 28 (12%)
+//   xor.ts warm            0.51 s   154 values   peak 75 MB
+//                          to host 77 (15%), host start 1 (0%), worker boot 0 (0%), script load 97 (19%), script 137 (27%), trace build 3 (1%), numeric 0 (0%), worker encode 68 (13%), worker->host 2 (0%), host 6 (1%), encode 1 (0%), host->page 17 (3%), parse 1 (0%), draw 99 (19%)
+//   iris-train.ts warm     0.62 s   2,332 values   peak 78 MB
+//                          to host 79 (13%), host start 1 (0%), worker boot 0 (0%), script load 112 (18%), script 181 (29%), trace build 18 (3%), numeric 1 (0%), worker encode 21 (3%), worker->host 2 (0%), host 9 (1%), encode 1 (0%), host->page 47 (8%), parse 1 (0%), draw 86 (14%)
+//   moons.ts warm          3.23 s   65,814 values   peak 295 MB
+//                          to host 94 (3%), host start 1 (0%), worker boot 0 (0%), script load 110 (3%), script 1051 (32%), trace build 235 (7%), numeric 5 (0%), worker encode 372 (12%), worker->host 104 (3%), host 16 (0%), encode 6 (0%), host->page 597 (18%), parse 69 (2%), draw 565 (17%)
+//   long-sum.ts warm       2.60 s   75,001 values   peak 197 MB
+//                          to host 77 (3%), host start 1 (0%), worker boot 0 (0%), script load 94 (4%), script 564 (22%), trace build 255 (10%), numeric 6 (0%), worker encode 195 (7%), worker->host 88 (3%), host 104 (4%), encode 0 (0%), host->page 731 (28%), parse 63 (2%), draw 432 (17%)
+// AFTER, this session (moons and the cold neuron again at load 0.9-1.6, 5 runs: moons 2.43 s, the
+// cold neuron 1.91 s; VS Code takes 1.0-1.5 s from the click to our page's first line, activating
+// the extension and creating the webview; ours is the rest):
+//   neuron.ts cold         3.01 s   10 values   peak 65 MB
+//                          to host 777 (26%), host start 189 (6%), worker boot 0 (0%), script load 138 (5%), script 30 (1%), trace build 9 (0%), numeric 0 (0%), update, picture 1 (0%), worker encode 6 (0%), worker->host 14 (0%), host 43 (1%), encode 0 (0%), host->page 848 (28%), parse 9 (0%), draw 325 (11%)
+//                          the page: panel open 904, page bundle 242, ready 82, ready -> message 91
+//                          the host: click -> bundle loaded 587, activate 96, activated -> command 142
+//   neuron.ts warm         0.21 s   10 values   peak 65 MB
+//                          to host 77 (37%), host start 1 (0%), worker boot 0 (0%), script load 66 (32%), script 12 (6%), trace build 1 (0%), numeric 0 (0%), update, picture 0 (0%), worker encode 2 (1%), worker->host 1 (0%), host 5 (2%), encode 0 (0%), host->page 7 (3%), parse 0 (0%), draw 29 (14%)
+//   xor.ts warm            0.41 s   154 values   peak 71 MB
+//                          to host 81 (20%), host start 1 (0%), worker boot 0 (0%), script load 76 (19%), script 148 (36%), trace build 1 (0%), numeric 0 (0%), update, picture 9 (2%), worker encode 2 (0%), worker->host 1 (0%), host 7 (2%), encode 1 (0%), host->page 16 (4%), parse 1 (0%), draw 77 (19%)
+//   iris-train.ts warm     0.66 s   2,332 values   peak 74 MB
+//                          to host 87 (13%), host start 1 (0%), worker boot 0 (0%), script load 124 (19%), script 276 (42%), trace build 16 (2%), numeric 0 (0%), update, picture 1 (0%), worker encode 9 (1%), worker->host 2 (0%), host 12 (2%), encode 1 (0%), host->page 50 (8%), parse 3 (0%), draw 77 (12%)
+//   moons.ts warm          2.98 s   65,814 values   peak 245 MB
+//                          to host 107 (4%), host start 1 (0%), worker boot 0 (0%), script load 97 (3%), script 1244 (42%), trace build 94 (3%), numeric 5 (0%), update, picture 27 (1%), worker encode 87 (3%), worker->host 29 (1%), host 28 (1%), encode 9 (0%), host->page 472 (16%), parse 86 (3%), draw 616 (21%)
+//   long-sum.ts warm       2.02 s   75,001 values   peak 140 MB
+//                          to host 80 (4%), host start 1 (0%), worker boot 0 (0%), script load 70 (3%), script 544 (27%), trace build 158 (8%), numeric 6 (0%), update, picture 31 (2%), worker encode 118 (6%), worker->host 22 (1%), host 17 (1%), encode 0 (0%), host->page 331 (16%), parse 65 (3%), draw 444 (22%)
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
