@@ -27,6 +27,10 @@
 //     its stack a young array, and whether some grad was not 0 read as it places each value): the
 //     loop 538 ms, its first steps 74, 54, 34 ms, then 16.8 ms/step; cpython 38.5 s: 72x (the
 //     first 3 steps 25x, the rest 121x); worker peak 82 MB (run), 213 MB (trace --json)
+//   merged with the panel's work (the drawn call's trace built without its steps, which the page
+//     and the cli work out again from the nodes), load 1.0-1.9: the loop 563 ms, its first steps
+//     95, 67, 35 ms, then 16.8 ms/step; cpython 40.6 s: 72x (the first 3 steps 23x, the rest
+//     128x); worker peak 82 MB (run), 136 MB (trace --json)
 // the goal is 100x for the whole loop. what is left: the young generation's pages faulted in as
 // the first steps fill its two halves (a loop's run has ~50,000 page faults, a tiny script's
 // ~11,000; once both halves are in, a step takes ~8-11 ms), the few scavenges that copy the graph
