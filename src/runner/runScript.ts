@@ -121,7 +121,7 @@ interface Worker {
   runId: string;
 }
 
-function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne = false, draws = true): Worker {
+function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne = false): Worker {
   // every process of the run carries it in its environment, detached ones too (processTree.ts)
   const runId = newRunId();
   const child = fork(workerPath, spareOne ? [SPARE_ARG] : [], {
@@ -129,12 +129,11 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
     // the worker moves to the script's folder when it gets the run (a spare is forked before it knows it)
     cwd,
     // a training step's graph is megabytes of short-lived values: a larger young generation keeps
-    // v8 from copying it on every scavenge (about 2.5x faster steps; see bench/engine.bench.ts).
-    // a run that draws nothing (`run`) starts it at that size, rather than growing it from 1 MB
-    // through the first steps, copying the graph being built at each growth (the moons loop's
-    // scavenges: ~16 -> 4, their pauses ~200 -> ~70 ms). a drawn run keeps the small start:
-    // drawing one big step peaks ~45 MB higher with a large young generation from the start,
-    // where a run keeps no graph and peaks below a drawn one either way.
+    // v8 from copying it on every scavenge (about 2.5x faster steps; see bench/engine.bench.ts),
+    // and it starts at that size rather than growing from 1 MB through the first steps, copying the
+    // graph being built at each growth (the moons loop's scavenges ~16 -> 4, their pauses ~200 ->
+    // ~70 ms; the moons example's 20 drawn steps ~12% faster, the worker's peak as it was, ~245 MB,
+    // now that the drawn call's trace is built without its steps).
     // v8 optimises a script's hot code on the worker's own thread as soon as it is hot, with
     // feedback from each function's first call: a background compiler thread waits for a core on a
     // busy machine while a training loop's first steps run unoptimised (the moons loop's first two
@@ -142,7 +141,7 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
     execArgv: [
       `--max-old-space-size=${memoryMb}`,
       "--max-semi-space-size=64",
-      ...(draws ? [] : ["--min-semi-space-size=64"]),
+      "--min-semi-space-size=64",
       "--no-concurrent-recompilation",
       "--no-lazy-feedback-allocation",
     ],
@@ -213,8 +212,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   const removeTmp = () => fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 3 });
   // every process of the run carries it in its environment, detached ones too (processTree.ts)
   // the worker made ready beforehand (prepareWorker), when it fits this run; else a new one
-  const { child, runId } =
-    takeSpare(workerPath, opts.memoryMb) ?? forkWorker(workerPath, opts.memoryMb, path.dirname(file), false, opts.trace !== false);
+  const { child, runId } = takeSpare(workerPath, opts.memoryMb) ?? forkWorker(workerPath, opts.memoryMb, path.dirname(file));
   if (opts.spare) child.once("exit", () => setTimeout(() => prepareWorker(workerPath, opts.memoryMb), SPARE_DELAY_MS).unref());
 
   return new Promise<RunOutcome>((resolve) => {
