@@ -11,13 +11,14 @@ import { nonce } from "./nonce";
 const SCRIPT = path.join("dist", "webview.js");
 const STYLES = [path.join("media", "panel.css"), path.join("media", "table.css")];
 
-/** the files' text, read once per extension folder (they change only with the extension) */
-let cached: { root: string; script: string; styles: string } | undefined;
+/** the files' text, read again only when one of them changed (a rebuild while the window is open) */
+let cached: { stamp: string; script: string; styles: string } | undefined;
 
 function files(root: string): { script: string; styles: string } {
-  if (cached?.root !== root) {
+  const stamp = [SCRIPT, ...STYLES].map((file) => `${path.join(root, file)}@${fs.statSync(path.join(root, file)).mtimeMs}`).join("|");
+  if (cached?.stamp !== stamp) {
     const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
-    cached = { root, script: inlineScript(read(SCRIPT)), styles: STYLES.map(read).join("\n") };
+    cached = { stamp, script: inlineScript(read(SCRIPT)), styles: STYLES.map(read).join("\n") };
   }
   return cached;
 }
@@ -27,7 +28,7 @@ function files(root: string): { script: string; styles: string } {
  * (a string, a regular expression), so it is written "<\/script", which means the same in both;
  * the source map comment is dropped (the page has no file to resolve it against).
  */
-export function inlineScript(js: string): string {
+function inlineScript(js: string): string {
   return js.replace(/<\/(script)/gi, "<\\/$1").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
 }
 
