@@ -56,6 +56,11 @@ export interface ChainRuleOptions {
   gradBefore?: ArrayLike<number>;
   /** also return the steps, as the recorded pass ran them */
   record?: boolean;
+  /**
+   * each edge's local derivative as the pass recorded it (by edge: kidStart[i] + j), used instead
+   * of working them out at the values: the recorded pass again, to the bit (stepReplay.ts)
+   */
+  locals?: ArrayLike<number>;
 }
 
 export interface ChainRule {
@@ -99,7 +104,11 @@ export class Evaluator {
    * (the numeric check's), not with its own locals (what-if's, which says it is approximate)
    */
   static fromTrace(trace: Trace, numeric = false): Evaluator {
-    const nodes = trace.nodes;
+    return Evaluator.fromNodes(trace.nodes, numeric);
+  }
+
+  /** a trace's nodes (fromTrace) */
+  static fromNodes(nodes: readonly TraceNode[], numeric = false): Evaluator {
     const n = nodes.length;
     const at = positionsOf(nodes);
     let edges = 0;
@@ -245,6 +254,7 @@ export class Evaluator {
     const grad = new Float64Array(n);
     const locals = new Float64Array(kids.length);
     const steps: TraceStep[] | null = options.record ? [] : null;
+    const given = options.locals;
     if (options.gradBefore !== undefined) grad.set(options.gradBefore);
     if (n === 0) return { upstream, grad, locals, steps };
     upstream[n - 1] = 1;
@@ -258,7 +268,7 @@ export class Evaluator {
       const updates: TraceUpdate[] | null = steps === null ? null : [];
       for (let p = s; p < e; p++) {
         const c = kids[p];
-        const local = this.localAt(i, p - s, vals);
+        const local = given === undefined ? this.localAt(i, p - s, vals) : given[p];
         const share = local * up;
         const before = grad[c];
         locals[p] = local;

@@ -21,10 +21,10 @@ import { buildScene } from "./scene";
 import { shownOf, type Cue, type PageState, type Shown, type Viewport } from "./state";
 import { OPEN_ALL_LIMIT, type Action } from "./update";
 import { ValuesTable } from "./valuesTable";
+import type { BackwardSummary, RunResult } from "../shared/protocol";
 
 /** a graph of this many values gets its values table a frame after its first draw */
 const TABLE_LATER_FROM = 5_000;
-import type { BackwardSummary, RunResult } from "../shared/protocol";
 
 export interface PageParts {
   bar: Toolbar;
