@@ -392,17 +392,6 @@ function inSlices(trace: Trace): string {
   return `${slices} slices, the longest ${f(longest, 0)} ms, after ${f(first, 0)} ms to build the evaluator`;
 }
 
-/** case 1 of "hostile and unlucky scripts": a loss summed term by term, (p - 0.5)² over 15,000 terms (75,001 values) */
-const LONG_SUM = `import { Value } from "backprop-stepper";
-let loss = new Value(0);
-for (let i = 0; i < 15000; i++) {
-  const p = new Value(i / 15000);
-  const e = p.sub(0.5);
-  loss = loss.add(e.mul(e));
-}
-loss.backward();
-`;
-
 /**
  * the long sum's numeric check: in process, carried through the chain (now) and the root worked
  * out again for each leaf (before: quadratic); and `trace --json` through the product, against the
@@ -432,10 +421,8 @@ function longSum(): void {
   console.log(`  in the page's 12 ms slices: ${inSlices(trace)}`);
   const root = [path.join(__dirname, "..", ".."), process.cwd()].find((p) => fs.existsSync(path.join(p, "bin", "backprop-stepper.js")));
   if (root === undefined) return void console.log("  trace --json:      skipped (bin/backprop-stepper.js not found)");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-long-sum-"));
   try {
-    const script = path.join(dir, "longSum.ts");
-    fs.writeFileSync(script, LONG_SUM);
+    const script = path.join(root, "bench", "scripts", "long-sum.ts");
     const cli = path.join(root, "bin", "backprop-stepper.js");
     const wall = (args: string[]) => {
       const t = performance.now();
@@ -456,8 +443,6 @@ function longSum(): void {
     );
   } catch (e) {
     console.log(`  trace --json:      failed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

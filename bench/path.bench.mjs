@@ -136,15 +136,6 @@ for (let epoch = 1; epoch <= 30; epoch++) {
   track("accuracy", scores.filter((s, i) => argmax(s) === batch[i].y).length / batch.length);
 }
 `;
-const LONG_SUM = `import { Value } from "backprop-stepper";
-let loss = new Value(0);
-for (let i = 0; i < 15000; i++) {
-  const p = new Value(i / 15000);
-  const e = p.sub(0.5);
-  loss = loss.add(e.mul(e));
-}
-loss.backward();
-`;
 
 const PHASES = [
   ["to host", "bench.click", "host.command"],
@@ -263,32 +254,39 @@ function summarise(label, runs) {
   console.log(`${label.padEnd(22)} ${(total / 1000).toFixed(2)} s   ${nodes.toLocaleString("en-US")} values   peak ${Math.round(mb)} MB`);
   console.log(`${"".padEnd(22)} ${cells.join(", ")}`);
   // a page that loaded with this run (cold): how long vs code took to open it, and our bundle to run
-  const opened = runs.filter((t) => t["page.origin"] > t["host.command"]);
-  if (opened.length) {
-    const page = [
+  breakdown(
+    "the page",
+    runs.filter((t) => t["page.origin"] > t["host.command"]),
+    [
       ["panel open", "host.command", "page.origin"],
       ["page bundle", "page.origin", "page.loaded"],
       ["ready", "page.loaded", "page.ready"],
       ["ready -> message", "page.ready", "page.received"],
-    ].map(([name, from, to]) => `${name} ${Math.round(median(opened.map((t) => t[to] - t[from])))}`);
-    console.log(`${"".padEnd(22)} the page: ${page.join(", ")}`);
-  }
+    ],
+  );
   // a host that activated with this run (cold): vs code loading the extension, its activate(), the command
-  const activated = runs.filter((t) => t["host.loaded"] > t["bench.click"]);
-  if (activated.length) {
-    const host = [
+  breakdown(
+    "the host",
+    runs.filter((t) => t["host.loaded"] > t["bench.click"]),
+    [
       ["click -> bundle loaded", "bench.click", "host.loaded"],
       ["activate", "host.loaded", "host.activated"],
       ["activated -> command", "host.activated", "host.command"],
-    ].map(([name, from, to]) => `${name} ${Math.round(median(activated.map((t) => t[to] - t[from])))}`);
-    console.log(`${"".padEnd(22)} the host: ${host.join(", ")}`);
-  }
+    ],
+  );
+}
+
+/** a line of medians of [name, from, to] spans over these runs (none when there are no runs) */
+function breakdown(title, runs, spans) {
+  if (!runs.length) return;
+  const cells = spans.map(([name, from, to]) => `${name} ${Math.round(median(runs.map((t) => t[to] - t[from])))}`);
+  console.log(`${"".padEnd(22)} ${title}: ${cells.join(", ")}`);
 }
 
 const workspace = mkdtempSync(join(tmpdir(), "bps-path-"));
 cpSync(join(REPO, "examples"), workspace, { recursive: true });
 writeFileSync(join(workspace, "iris-train.ts"), IRIS_TRAIN);
-writeFileSync(join(workspace, "long-sum.ts"), LONG_SUM);
+cpSync(join(REPO, "bench", "scripts", "long-sum.ts"), join(workspace, "long-sum.ts"));
 console.log(`path bench: command -> steps shown, real VS Code, ${RUNS} runs; load ${load()}`);
 console.log(
   readFileSync(fileURLToPath(import.meta.url), "utf8")
