@@ -16,7 +16,7 @@ import { MIN_READABLE_ZOOM, fitZoom, nodeIndex, runEnds } from "./scene";
 import { graphStyles } from "./graphStyles";
 import { OP_D, OP_GAP, boxLines, heatTop, runLines, valueBox } from "./unitSize";
 import { heatSize } from "./tensorText";
-import { heatmapUrl } from "./heatmap";
+import { heatNumbers, heatmapUrl, sameNumbers } from "./heatmap";
 import { nameOf, shortName } from "./names";
 
 cytoscape.use(cytoscapeSvg);
@@ -81,8 +81,8 @@ export class GraphView {
   private readonly base = new Map<string, string>();
   /** each element's state and label as last drawn */
   private readonly shown = new Map<string, string>();
-  /** the heatmap each tensor box shows now, by box key */
-  private readonly heatShown = new Map<number, string>();
+  /** the numbers each tensor box's heatmap shows now, by box key: a step that changes none of them makes no picture */
+  private readonly heatShown = new Map<number, (number | undefined)[]>();
   private readonly eles = new Map<string, cytoscape.SingularElementReturnValue>();
   /** what each element drawn is (identity()): an element whose identity changes is made again */
   private readonly identities = new Map<string, string>();
@@ -204,11 +204,11 @@ export class GraphView {
       const heat = b.tensor && heatSize(b.tensor.shape);
       const ele = heat && this.eles.get(`g${u.key}`);
       if (!heat || !ele) continue;
-      const url = heatmapUrl(b, look.cells.of, heat.cell);
-      if (this.heatShown.get(u.key) === url) continue;
-      this.heatShown.set(u.key, url);
+      const xs = heatNumbers(b, look.cells.of);
+      if (sameNumbers(this.heatShown.get(u.key), xs)) continue;
+      this.heatShown.set(u.key, xs);
       ele.style({
-        "background-image": url,
+        "background-image": heatmapUrl(b, xs, heat.cell),
         "background-fit": "none",
         "background-clip": "none",
         "background-width": heat.w,

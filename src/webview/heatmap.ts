@@ -7,11 +7,22 @@ const POSITIVE = [232, 140, 40];
 const NEGATIVE = [60, 130, 230];
 const NOT_FINITE = [220, 40, 200];
 
-/** the heatmap of a tensor's numbers (undefined: not computed yet) as a PNG data URL */
-export function heatmapUrl(b: Box, numberOf: (id: number) => number | undefined, cell: number): string {
+/** a tensor box's numbers as its heatmap shows them (undefined: not computed yet) */
+export function heatNumbers(b: Box, numberOf: (id: number) => number | undefined): (number | undefined)[] {
+  return b.tensor!.values.map(numberOf);
+}
+
+/** whether two heatmaps' numbers are the same (a NaN the same as a NaN): the picture need not be made again */
+export function sameNumbers(a: readonly (number | undefined)[] | undefined, b: readonly (number | undefined)[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** the heatmap of a tensor box's numbers (heatNumbers) as a PNG data URL */
+export function heatmapUrl(b: Box, xs: readonly (number | undefined)[], cell: number): string {
   const t = b.tensor!;
   const { rows, cols } = matrixSize(t.shape);
-  const xs = t.values.map(numberOf);
   let most = 0;
   for (const x of xs) if (x !== undefined && Number.isFinite(x)) most = Math.max(most, Math.abs(x));
   const canvas = document.createElement("canvas");

@@ -9,6 +9,8 @@ import { widestLines } from "./unitSize";
 import { nameExpressions, nameOf } from "./names";
 import { Shares } from "./contributions";
 import type { TableRow } from "./valuesTable";
+import { tensorRule, type TensorRule } from "./tensorRule";
+import type { Box } from "./groupTree";
 
 /** the range of steps inside a box, to show it done or under way */
 export interface BoxSpan {
@@ -137,6 +139,19 @@ export class RunFacts {
   focus(position: number): number {
     return position > 0 ? this.trace.steps[position - 1].node : this.trace.root;
   }
+
+  /** what reached a value in the pass: its step's upstream; a value without a step (a leaf), its grad */
+  readonly upstreamOf = (id: number): number => {
+    const si = this.stepIndex.get(id);
+    return si === undefined ? this.nodes.get(id)!.grad : this.trace.steps[si].upstream;
+  };
+
+  /** a tensor op's backward rule with the pass's numbers (tensorRule.ts): the same at every step, so worked out once a box */
+  ruleOf(b: Box): TensorRule | undefined {
+    if (!this.rules.has(b.key)) this.rules.set(b.key, tensorRule(this, b, this.upstreamOf));
+    return this.rules.get(b.key);
+  }
+  private readonly rules = new Map<number, TensorRule | undefined>();
 
   /** every box that holds a value, series included, innermost first */
   holding(id: number): number[] {

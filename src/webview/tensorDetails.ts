@@ -4,7 +4,7 @@ import { el } from "./dom";
 import { fmt } from "./format";
 import type { RunFacts } from "./runFacts";
 import { fitsGrid, opName, shapeLine } from "./tensorText";
-import { rowsOf, tensorBoxOf, tensorRule, type Numbers, type TensorRule } from "./tensorRule";
+import { rowsOf, tensorBoxOf, type Numbers, type TensorRule } from "./tensorRule";
 
 /** a tensor's numbers as a small table (NaN where not computed yet: "?"); a big one as its shape, min and max */
 export function matrixTable(n: Numbers, mark?: { rows?: boolean; cols?: boolean; unknown?: (k: number) => boolean }): HTMLElement {
@@ -23,11 +23,7 @@ export function matrixTable(n: Numbers, mark?: { rows?: boolean; cols?: boolean;
 export function tensorSection(f: RunFacts, node: number): HTMLElement | "" {
   const box = tensorBoxOf(f.tree, node);
   if (!box?.tensor) return "";
-  const upstream = (id: number) => {
-    const si = f.stepIndex.get(id);
-    return si === undefined ? f.nodes.get(id)!.grad : f.trace.steps[si].upstream;
-  };
-  const rule = tensorRule(f.trace, f.tree, box, upstream);
+  const rule = f.ruleOf(box);
   if (!rule) return "";
   const rank = box.tensor.shape.length;
   const mark = { rows: rank === 2 && rule.summed.includes(0), cols: rank === 2 && rule.summed.includes(1) };

@@ -3,7 +3,7 @@
 // the numbers are the pass's own: dC is what reached the op's outputs, and each operand's grad is
 // what the op's scalar steps sent its elements, added up (the chain rule through the op, exactly).
 // pure (no DOM): details.ts draws it.
-import type { Trace } from "../engine/trace";
+import type { Trace, TraceNode } from "../engine/trace";
 import type { TraceTensor, TraceTensorInput } from "../engine/types";
 import type { Box, GroupTree } from "./groupTree";
 import { matrixSize } from "./tensorText";
@@ -71,7 +71,7 @@ export function axesText(axes: readonly number[], outRank: number): string {
 /** an operand's name: its label, the op that made it, or A, B */
 function operandName(trace: Trace, input: TraceTensorInput, k: number): string {
   if (input.label) return input.label;
-  const g = input.group === undefined ? undefined : trace.groups.find((x) => x.id === input.group);
+  const g = input.group === undefined ? undefined : groupOf(trace, input.group);
   if (g?.name) return /^[\w.]+$/.test(g.name) ? g.name : `(${g.name})`;
   return "AB"[k] ?? `X${k}`;
 }
@@ -107,28 +107,45 @@ function formulaOf(t: TraceTensor, k: number, names: string[], out: string): str
   }
 }
 
+/** what tensorRule reads of a trace, with the indexes the page keeps of it (RunFacts) */
+export interface TraceIndex {
+  readonly trace: Trace;
+  readonly tree: GroupTree;
+  /** each node with children: its step's index in trace.steps */
+  readonly stepIndex: ReadonlyMap<number, number>;
+  readonly nodes: ReadonlyMap<number, TraceNode>;
+}
+
 /**
  * the rule of the tensor op drawn by box `b`, with the pass's numbers. `upstream(id)`: what reached
- * a value in this pass (its step's upstream)
+ * a value in this pass (its step's upstream). reads only the op's own steps and operands (found
+ * through the indexes), not the whole trace: the details ask on every step inside a tensor op
  */
-export function tensorRule(trace: Trace, tree: GroupTree, b: Box, upstream: (id: number) => number): TensorRule | undefined {
+export function tensorRule(ix: TraceIndex, b: Box, upstream: (id: number) => number): TensorRule | undefined {
+  const { trace, tree } = ix;
   const t = b.tensor;
   if (!t || t.op === "tensor") return undefined;
   const out = t.label || (/^[\w.]+$/.test(b.name) ? b.name : `(${b.name})`);
   const dOut = { shape: t.shape, values: t.values.map(upstream) };
   const names = t.inputs.map((input, k) => operandName(trace, input, k));
-  // what the op's own steps sent each operand's elements
+  // what the op's own steps sent each operand's elements, in the order the pass ran them (the
+  // grads add up as the pass added them)
   const inside = idsIn(tree, b.key);
+  const own: number[] = [];
+  for (const id of inside) {
+    const si = ix.stepIndex.get(id);
+    if (si !== undefined) own.push(si);
+  }
+  own.sort((x, y) => x - y);
   const sent = new Map<number, number>();
-  for (const s of trace.steps) {
-    if (!inside.has(s.node)) continue;
+  for (const si of own) {
+    const s = trace.steps[si];
     for (const u of s.updates) if (!inside.has(u.child)) sent.set(u.child, (sent.get(u.child) ?? 0) + u.local * s.upstream);
   }
-  const groups = new Map(trace.groups.map((g) => [g.id, g]));
   const terms: RuleTerm[] = [];
   t.inputs.forEach((input, k) => {
     if (input.number !== undefined || input.group === undefined) return;
-    const ids = groups.get(input.group)?.tensor?.values;
+    const ids = groupOf(trace, input.group)?.tensor?.values;
     if (!ids) return;
     const axes = input.broadcast ?? [];
     const summed = axes.length ? `, summed over ${axesText(axes, t.shape.length)}` : "";
@@ -139,25 +156,26 @@ export function tensorRule(trace: Trace, tree: GroupTree, b: Box, upstream: (id:
     });
   });
   const summed = [...new Set(t.inputs.flatMap((i) => i.broadcast ?? []))];
-  const shares = t.op === "matmul" ? sampleShares(trace, t, dOut, names[1]) : undefined;
+  const shares = t.op === "matmul" ? sampleShares(ix, t, dOut, names[1]) : undefined;
   return shares ? { out, dOut, terms, summed, shares } : { out, dOut, terms, summed };
 }
 
+function groupOf(trace: Trace, id: number): Trace["groups"][number] | undefined {
+  return trace.groups.find((g) => g.id === id);
+}
+
 /** a batch matmul [n,k]·[k,m]: sample i's share of the right operand's grad, the outer product X[i]ᵀ · dC[i] */
-function sampleShares(trace: Trace, t: TraceTensor, dOut: Numbers, right: string): TensorRule["shares"] {
+function sampleShares(ix: TraceIndex, t: TraceTensor, dOut: Numbers, right: string): TensorRule["shares"] {
   const [a, b] = t.inputs;
   if (a.shape.length !== 2 || b.shape.length !== 2 || a.group === undefined || b.number !== undefined) return undefined;
-  const ids = trace.groups.find((g) => g.id === a.group)?.tensor?.values;
+  const ids = groupOf(ix.trace, a.group)?.tensor?.values;
   if (!ids) return undefined;
-  const data = new Map<number, number>();
-  const wanted = new Set(ids);
-  for (const n of trace.nodes) if (wanted.has(n.id)) data.set(n.id, n.data);
   const [rows, k] = a.shape;
   const m = b.shape[1];
   const samples: Numbers[] = [];
   for (let i = 0; i < rows; i++) {
     const values: number[] = [];
-    for (let p = 0; p < k; p++) for (let q = 0; q < m; q++) values.push(data.get(ids[i * k + p])! * dOut.values[i * m + q]);
+    for (let p = 0; p < k; p++) for (let q = 0; q < m; q++) values.push(ix.nodes.get(ids[i * k + p])!.data * dOut.values[i * m + q]);
     samples.push({ shape: [k, m], values });
   }
   return { name: `d${right}`, samples };

@@ -4,7 +4,8 @@
 import * as assert from "node:assert";
 import { tensor } from "../../src/engine";
 import { groupTree } from "../../src/webview/groupTree";
-import { tensorBoxOf, tensorRule, type TensorRule } from "../../src/webview/tensorRule";
+import { tensorBoxOf, type TensorRule } from "../../src/webview/tensorRule";
+import { factsOf } from "../../src/webview/runFacts";
 import { traceOf } from "./traceOf";
 import type { Trace } from "../../src/engine/trace";
 
@@ -32,11 +33,13 @@ function ruleOf(trace: Trace, op: string): TensorRule {
   const tree = groupTree(trace);
   const box = tree.boxes.find((b) => b.tensor?.op === op)!;
   assert.ok(box, `a box for ${op}`);
-  const stepOf = new Map(trace.steps.map((s) => [s.node, s.upstream]));
-  const byId = new Map(trace.nodes.map((n) => [n.id, n]));
   // the box is found from any of its values, as the details find it from the step's node
   assert.strictEqual(tensorBoxOf(tree, box.tensor!.values[0])?.key, box.key);
-  return tensorRule(trace, tree, box, (id) => stepOf.get(id) ?? byId.get(id)!.grad)!;
+  // as the page asks for it: from the trace's facts, once a box
+  const facts = factsOf(trace);
+  const rule = facts.ruleOf(facts.tree.boxes[box.key])!;
+  assert.strictEqual(facts.ruleOf(facts.tree.boxes[box.key]), rule, "worked out once a box");
+  return rule;
 }
 
 function close(actual: number[], expected: number[], what: string): void {
