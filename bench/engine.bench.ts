@@ -39,7 +39,7 @@
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
-// runner can give its worker (execArgv: ["--max-semi-space-size=64"]).
+// runner gives its worker (src/runner/runScript.ts: --max-semi-space-size=40).
 
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -62,7 +62,7 @@ import { tensorValuesPerStep, tensorVersusScalar } from "./tensorStep";
 
 const WARMUP = 30;
 const STEPS = 100;
-const SEMI_SPACE_MB = 64;
+const SEMI_SPACE_MB = 40;
 /** a learner's short training loop: steps from the script's first line, nothing warmed up */
 const LOOP_STEPS = 20;
 
