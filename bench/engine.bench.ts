@@ -31,11 +31,21 @@
 //     and the cli work out again from the nodes), load 1.0-1.9: the loop 563 ms, its first steps
 //     95, 67, 35 ms, then 16.8 ms/step; cpython 40.6 s: 72x (the first 3 steps 23x, the rest
 //     128x); worker peak 82 MB (run), 136 MB (trace --json)
-// the goal is 100x for the whole loop. what is left: the young generation's pages faulted in as
-// the first steps fill its two halves (a loop's run has ~50,000 page faults, a tiny script's
-// ~11,000; once both halves are in, a step takes ~8-11 ms), the few scavenges that copy the graph
-// of the step before (the script's own variables hold it until the next step's forward is done),
-// and, every step, the sort and the chain rule walking 65,000 values.
+//   then (2026-12-03 11:34-12:40; the chain rule's edges written out in its loop, which boxed two
+//     numbers per edge in a call v8 did not inline: 2 of a step's 9 MB; the sort's order one kind
+//     of array from the first sort on, so the sort and the chain rule compiled in the first step
+//     are kept; a 40 MB young generation): on this machine the same build measures 376-587 ms from
+//     one minute to the next, and cpython 34-48 s, so the ratio is the figure: four runs of
+//     --loop, 82x, 101x, 88x, 79x (before, 69-73x); first steps ~75-107, 36-55, 12-19 ms (before
+//     100-107, 72-74, 34-38); worker peak 79 MB (run, moons step), the loop's 211 -> 157 MB
+// the goal is 100x for the whole loop: met in one run of four. what is left: v8 compiling the
+// engine's hot functions on the worker's thread in the first two steps (28 compiles, ~67 ms, a
+// few thrown away when a later op brings types not seen yet), the young generation's pages faulted
+// in as the first steps fill it (~3 us a page here: ~5 ms of a step until both halves are in;
+// then a step takes ~8-13 ms), the scavenges that copy the graph of the step before (the
+// script's own variables hold it until the next step's forward is done), and, every step, the
+// sort and the chain rule walking 65,000 values (~3.4 and ~2.4 ms, bound by memory: a value's
+// fields moved, or the sort's stores left out, change neither).
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
