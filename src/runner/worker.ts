@@ -238,8 +238,10 @@ function run(req: RunRequest & WatchdogTimes): void {
   // `run` draws no call: its passes are not taped, so a training step's pass allocates nothing per value for the runner
   setBackwardListener(onCall, { tapes: req.trace });
 
-  // every value the script makes gets its creation line (up to a limit)
-  const located = makeLocator(loader.files, req.file);
+  // every value the script makes gets its creation line (up to a limit), when there is a trace to
+  // show it in: `run` asks for none (a loop's first step no longer pays for them, nor v8 for the
+  // code it compiled around the locator and threw away when the limit was reached)
+  const located = req.trace ? makeLocator(loader.files, req.file) : { asked: 0, locator: null };
   if (times) times["worker.locator"] = now();
   const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => packed(resultOf(exitCode, budgetMs));
   const resultOf = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
