@@ -7,7 +7,7 @@ import { applyResults, NumericCheck } from "../engine/numericCheck";
 import type { Trace } from "../engine/trace";
 import { drawnOf } from "./drawn";
 import { PageView, type PageParts } from "./pageView";
-import { initialState, saved, shownOf, type PageState, type SavedState } from "./state";
+import { initialState, saved, shownOf, type PageState, type Phase, type SavedState } from "./state";
 import type { Action as BarAction } from "./toolbar";
 import { boxTip, showTip, valueTip } from "./tooltip";
 import { update, type Action } from "./update";
@@ -111,6 +111,11 @@ export class Controller {
 
   search(query: string, next: boolean): void {
     this.dispatch({ type: "search", query, next });
+  }
+
+  /** Forward, Backward or Update picked: the orientation may be chosen again for that phase's view, at the graph's size */
+  phase(phase: Phase): void {
+    this.dispatch({ type: "phase", phase, size: this.view.size });
   }
 
   /** the panel changed size: the orientation chosen again, and fitted */

@@ -26,7 +26,7 @@ const vscode = acquireVsCodeApi();
 const bar = toolbar(
   (a) => controller.act(a),
   (q, next) => controller.search(q, next),
-  (phase) => controller.dispatch({ type: "phase", phase }),
+  (phase) => controller.phase(phase),
 );
 const banner = el("div", { class: "banners", id: "banner" });
 const graphBox = el("div", { class: "graph", id: "graph" });

@@ -39,7 +39,7 @@ export type Action =
   | { type: "failed"; error: ScriptError; fileName: string; run?: RunResult; size: Size }
   | { type: "move"; move: Move }
   /** Forward, Backward or Update: which part of the training step the stepper moves through */
-  | { type: "phase"; phase: Phase }
+  | { type: "phase"; phase: Phase; size?: Size }
   /** to a position of the pass (steps run) */
   | { type: "goTo"; step: number }
   /** Play, or Pause while playing */
@@ -114,8 +114,18 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
   switch (a.type) {
     case "move":
       return put({ ...moved(f, shown, a.move, s.breakpoints) }, true);
-    case "phase":
-      return shown.phase === a.phase ? s : put({ phase: a.phase, playing: false, stop: undefined }, true);
+    case "phase": {
+      if (shown.phase === a.phase) return s;
+      const next = settle(f, { ...shown, phase: a.phase, playing: false, stop: undefined });
+      // the update opens the boxes of the parameters that moved, the passes those on the step's
+      // path: going into or out of it, the orientation is chosen again for the view the phase shows
+      // (as a resize chooses it), and fitted again when it changes
+      if (a.size && (a.phase === "update" || shown.phase === "update")) {
+        const orient = pickOrientation(f.trace, f.tree, f.widest, hasOp(f), viewOf(f, next), a.size.w, a.size.h).orient;
+        if (orient !== next.orient) return withShown(s, { ...next, orient, viewport: undefined });
+      }
+      return withShown(s, next);
+    }
     case "play": {
       if (shown.playing) return put({ playing: false });
       if (shown.phase === "forward") return put({ playing: true, fstep: shown.fstep >= f.forwardOrder.length ? 0 : shown.fstep }, true);

@@ -11,6 +11,7 @@ import { menuItems } from "../../src/webview/menuItems";
 import { notices } from "../../src/webview/notices";
 import { viewOf } from "../../src/webview/openBoxes";
 import { factsOf } from "../../src/webview/runFacts";
+import { pickOrientation } from "../../src/webview/scene";
 import { initialState, saved, shownOf, type PageState } from "../../src/webview/state";
 import { update, type Action, type Move } from "../../src/webview/update";
 import type { RunResult, ScriptError } from "../../src/shared/protocol";
@@ -510,5 +511,44 @@ describe("page state: the forward phase", () => {
     assert.strictEqual(formula(add, ["a", "b"]), "a + b");
     assert.strictEqual(formula({ ...add, op: "*" }, ["2", "(-3)"]), "2 · (-3)");
     assert.strictEqual(formula({ ...add, op: "**2", children: [n.id] }, ["x"]), "x**2");
+  });
+});
+
+describe("page state: the update phase", () => {
+  /** xor's 2-4-1 network after one step of the script's own sgd: every parameter moved, the output neuron's last most */
+  function updatedXor(): Trace {
+    const trace = xorTrace();
+    const params = trace.nodes.filter((n) => n.children.length === 0 && n.label !== "" && /^(w\d+|b)$/.test(n.label));
+    const most = params[params.length - 1];
+    const update = {
+      rule: "script" as const,
+      params: params.map((n) => ({ id: n.id, before: n.data, after: n.data - (n === most ? 0.5 : 0.01), grad: n.grad })),
+    };
+    return { ...trace, update };
+  }
+  const size = { w: 625, h: 450 };
+  const orientFor = (f: ReturnType<typeof factsOf>, s: PageState) =>
+    pickOrientation(f.trace, f.tree, f.widest, (id) => f.nodes.get(id)!.children.length > 0, viewOf(f, shown(s)), size.w, size.h).orient;
+
+  it("going into Update, the orientation is chosen again for the boxes it opens, and fitted again; going out, for the pass's", () => {
+    const trace = updatedXor();
+    const f = factsOf(trace);
+    const start = pageOf(trace, size);
+    const backward = shown(start).orient;
+    const into = update(start, { type: "phase", phase: "update", size });
+    assert.strictEqual(shown(into).phase, "update");
+    assert.strictEqual(shown(into).orient, orientFor(f, into));
+    // the parameters that moved are opened in a column beside the samples: it reads at this size, a row does not
+    assert.notStrictEqual(shown(into).orient, backward, "another orientation for the update's view");
+    assert.strictEqual(shown(into).viewport, undefined, "fitted again");
+    const out = update(into, { type: "phase", phase: "backward", size });
+    assert.strictEqual(shown(out).orient, backward);
+    assert.strictEqual(shown(out).orient, orientFor(f, out));
+  });
+
+  it("without the graph's size (a phase picked before any draw), the orientation stays", () => {
+    const start = pageOf(updatedXor(), size);
+    const into = update(start, { type: "phase", phase: "update" });
+    assert.strictEqual(shown(into).orient, shown(start).orient);
   });
 });
