@@ -39,8 +39,8 @@
 //     --loop, 82x, 101x, 88x, 79x (before, 69-73x); first steps ~75-107, 36-55, 12-19 ms (before
 //     100-107, 72-74, 34-38); worker peak 79 MB (run, moons step), the loop's 211 -> 157 MB
 // the goal is 100x for the whole loop: met in one run of four. what is left: v8 compiling the
-// engine's hot functions on the worker's thread in the first two steps (28 compiles, ~67 ms, a
-// few thrown away when a later op brings types not seen yet), the young generation's pages faulted
+// engine's hot functions on the worker's thread in the first two steps (26-28 compiles, ~70-100 ms,
+// a few thrown away when a later op brings types not seen yet), the young generation's pages faulted
 // in as the first steps fill it (~3 us a page here: ~5 ms of a step until both halves are in;
 // then a step takes ~8-13 ms), the scavenges that copy the graph of the step before (the
 // script's own variables hold it until the next step's forward is done), and, every step, the
