@@ -16,11 +16,12 @@
 // cold: a new window (a fresh extension host, the extension not active), neuron.ts opened and
 // read for 2 s, then the command (the extension activates as the file opens); "at once": the command
 // as soon as the file is open (the extension's activation on the way). the panel and its page load
-// with the run. warm: the panel is open (it showed another run): xor, iris (3-layer relu, 30 epochs, accuracy tracked), moons (examples/moons.ts: 20 steps
-// of micrograd's two-moons MLP, the last drawn, 65,814 values), and the long sum ((p - 0.5)² over
-// 15,000 terms, 75,001 values in one chain). medians of BENCH_RUNS runs (default 3); the small
-// scripts get one run first that is not counted. the time limit is raised to 60 s in the
-// workspace's settings so the long sum finishes (10 s is the default).
+// with the run. warm: the panel is open (it showed another run): xor, iris (3-layer relu, 30
+// epochs, accuracy tracked), moons (examples/moons.ts: 20 steps of micrograd's two-moons MLP, the
+// last drawn, 65,814 values), and the long sum ((p - 0.5)² over 15,000 terms, 75,001 values in one
+// chain). medians of BENCH_RUNS runs (default 3); the small scripts get one run first that is not
+// counted. the time limit is raised to 60 s in the workspace's settings so the long sum finishes
+// (10 s is the default).
 //
 // phases (ms, medians; "share" of the total):
 //   to host        the click -> the extension's command handler (cold: the extension's activation)
