@@ -8,22 +8,25 @@
 //
 // scripts (bench/scripts/): values-500, values-5000 (mlps sized to ~500 and ~5,000 values), iris
 // (~2,300), moons (micrograd's two-moons step, ~65,800) and moons-tensors (the same sizes as tensor
-// ops, drawn a tensor op a node). each is run once by the product's
-// runner; its result is posted to a fresh page as the host posts it (the toJson string).
+// ops, drawn a tensor op a node). each is run once by the product's runner, its trace kept as the
+// worker sent it (columns), as the extension keeps it; its result is posted to a fresh page as the
+// host posts it (src/shared/posted.ts: the message as JSON, the trace's columns beside it as a buffer).
 //
 // the figures, one line each, medians where repeated (one thing at a time: the machine has 2 cores;
 // the load average is printed first and last, as anything else running shows in the figures):
 //   host: run overhead     runScript's wall time minus the script's own elapsedMs (fork, node's start,
 //                          building the trace, node ipc of the result); a tiny script gives the fixed part
-//   host: toJson           encoding the moons showTrace message in the host, and its size; v8
-//                          serialize / deserialize: the worker -> host ipc's own encoding of the result
+//   host: encode           encoding the moons showTrace message in the host (postedOf), and its
+//                          size; v8 serialize / deserialize: the worker -> host ipc's own encoding of
+//                          the result
 //   received -> interactive  bps:trace-received (the message event, before parsing) to
 //                          bps:interactive (graph drawn, controls live); target <= 300 ms at 500 values,
 //                          <= 1.5 s at 5,000, <= 2 s for moons. "to the next frame": until the page
 //                          painted (cytoscape draws in a frame of its own, after the mark); "again":
 //                          the same result posted again to the warm page, as a re-run on save does
-//   message / parse        size of the posted string; in the page a bare JSON.parse of it, and
-//                          JSON.parse with the reviver the page uses (fromJson); both are inside the above
+//   message / parse        size of the posted message (its two strings and its buffer); the page's
+//                          own parse (bps:trace-received to bps:parsed: the JSON, and the columns
+//                          decoded), inside the above
 //   expand (click)         a click on a collapsed group box in the first view -> bps:drawn; <= 300 ms
 //   one step               ArrowRight x 30: keydown reaching the page -> the next bps:stepped
 //                          (median, p90); target <= 16 ms median. "to next paint": the keydown's
@@ -124,15 +127,16 @@ async function hostFigures(runs) {
 
   const moons = runs.find((r) => r.script.host)?.run.result;
   if (!moons) return;
-  const { showTraceJson } = hostModule();
-  const json = timed(() => showTraceJson(moons));
-  line("host: toJson of the moons message", `${ms(json.ms)}, ${mb(Buffer.byteLength(json.out))}`);
+  const { showTracePosted } = hostModule();
+  const posted = timed(() => showTracePosted(moons));
+  const size = Buffer.byteLength(posted.out.json) + Buffer.byteLength(posted.out.columns ?? "") + (posted.out.buffer?.byteLength ?? 0);
+  line("host: encode of the moons message", `${ms(posted.ms)}, ${mb(size)}`);
   // node ipc with serialization "advanced" is v8's serializer: the worker -> host leg, both ends
   const ser = timed(() => serialize(moons));
   const de = timed(() => deserialize(ser.out));
   line("host: v8 serialize / deserialize moons", `${ms(ser.ms)} / ${ms(de.ms)}, ${mb(ser.out.length)}`);
   record("host: run overhead (moons)", runs.find((r) => r.script.host).run.wallMs - moons.elapsedMs);
-  record("host: toJson moons message", json.ms);
+  record("host: encode moons message", posted.ms);
 }
 
 // ---- the page ----
@@ -277,30 +281,9 @@ async function pageFigures(browser, script, run) {
     for (const e of page.harness.errors) line(`page error, ${name}`, e);
     if (i === REPEAT - 1) {
       const size = shown.bytes;
-      const parse = await page.evaluate(
-        (keys) => {
-          const revive = (v) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
-          const numeric = new Set(keys);
-          const time = (f) => {
-            const t = [];
-            for (let k = 0; k < 3; k++) {
-              const t0 = performance.now();
-              f();
-              t.push(performance.now() - t0);
-            }
-            return t.sort((a, b) => a - b)[1];
-          };
-          const bare = time(() => JSON.parse(window.__outbox));
-          const revived = time(() =>
-            JSON.parse(window.__outbox, (k, v) => (!numeric.has(k) ? v : Array.isArray(v) ? v.map(revive) : revive(v))),
-          );
-          return { bare, revived };
-        },
-        [...hostModule().NUMERIC_KEYS, "loss"],
-      );
       const parsedMark = await markAfter(page, "bps:parsed", shown.sentAt);
-      const own = parsedMark !== null && shown.received !== null ? `, the page's own ${ms(parsedMark - shown.received)}` : "";
-      line(`message / parse, ${name}`, `${mb(size)}; JSON.parse ${ms(parse.bare)}, with fromJson's reviver ${ms(parse.revived)}${own}`);
+      const own = parsedMark !== null && shown.received !== null ? `; the page's own parse ${ms(parsedMark - shown.received)}` : "";
+      line(`message / parse, ${name}`, `${mb(size)}${own}`);
     }
   }
   const values = trace?.nodes.length ?? run.result.tooBig?.nodeCount;

@@ -208,9 +208,12 @@ export function toJson(value) {
   );
 }
 
-/** the string the host posts for a finished run */
-export function showTraceMessage(result, { fileName = basename(result.file), keepPosition = false } = {}) {
-  return toJson({ type: "showTrace", result, fileName, keepPosition });
+/**
+ * what the host posts for a finished run (src/shared/posted.ts): the message as JSON, and the trace
+ * as columns beside it (`columns`, a JSON string, and `buffer`, an ArrayBuffer)
+ */
+export function showTracePosted(result, { fileName = basename(result.file), keepPosition = false } = {}) {
+  return hostModule().showTracePosted(result, fileName, keepPosition);
 }
 
 /**
@@ -222,6 +225,31 @@ export function showTraceMessage(result, { fileName = basename(result.file), kee
  */
 export async function postString(page, text) {
   await page.evaluate((s) => (window.__outbox = s), text);
+  return { ...(await postOutbox(page)), bytes: Buffer.byteLength(text) };
+}
+
+/**
+ * Posts what GraphPanel posts (Posted: json, and a trace's columns and buffer), as the page gets it
+ * from the webview host: an object whose buffer is an ArrayBuffer. The buffer is handed over first
+ * (as base64, rebuilt in the page), so its transfer from node is not in the timing.
+ * @returns {Promise<{ bytes: number, sentAt: number, frameAt: number }>} as postString; bytes: the
+ *   two strings' and the buffer's
+ */
+export async function postPosted(page, posted) {
+  const buffer = posted.buffer ? Buffer.from(posted.buffer).toString("base64") : undefined;
+  await page.evaluate(
+    ({ json, columns, buffer }) => {
+      const data = buffer === undefined ? undefined : Uint8Array.from(atob(buffer), (c) => c.charCodeAt(0)).buffer;
+      window.__outbox = { json, ...(columns === undefined ? {} : { columns }), ...(data === undefined ? {} : { buffer: data }) };
+    },
+    { json: posted.json, columns: posted.columns, buffer },
+  );
+  const bytes = Buffer.byteLength(posted.json) + Buffer.byteLength(posted.columns ?? "") + (posted.buffer?.byteLength ?? 0);
+  return { ...(await postOutbox(page)), bytes };
+}
+
+/** posts window.__outbox to the page: the page clock just before, and the first frame after its handler */
+async function postOutbox(page) {
   const sentAt = await page.evaluate(() => {
     window.__frameAt = undefined;
     const at = performance.now();
@@ -231,7 +259,7 @@ export async function postString(page, text) {
     return at;
   });
   const frameAt = await page.waitForFunction(() => window.__frameAt, null, { timeout: 120_000, polling: 50 }).then((h) => h.jsonValue());
-  return { bytes: Buffer.byteLength(text), sentAt, frameAt };
+  return { sentAt, frameAt };
 }
 
 /** posts any host -> webview message (runState, showError, showTrace) */
@@ -247,7 +275,7 @@ export function post(page, msg) {
  *   the first frame the page got to after `waitFor` (cytoscape draws in its own frame, after the mark)
  */
 export async function showRun(page, result, { fileName, keepPosition = false, waitFor = "bps:interactive", timeoutMs = 60_000 } = {}) {
-  const sent = await postString(page, showTraceMessage(result, { fileName, keepPosition }));
+  const sent = await postPosted(page, showTracePosted(result, { fileName, keepPosition }));
   const interactive = waitFor ? await waitForMark(page, waitFor, { after: sent.sentAt, timeoutMs }) : null;
   const painted = interactive === null ? null : await nextFrame(page);
   const received = await markAfter(page, "bps:trace-received", sent.sentAt);

@@ -1,10 +1,11 @@
 // runs a script through the product's own runner (a worker process, as the extension and the cli
-// do) and encodes the panel's message as the extension host does. built to out/bench/harness/run.js;
-// page.mjs loads it.
+// do), keeping the trace as columns as the extension does, and encodes the panel's message as the
+// extension host does (shared/posted.ts). built to out/bench/harness/run.js; page.mjs loads it.
 import * as path from "node:path";
 import { DEFAULTS, runScript } from "../../src/runner/runScript";
 import { NUMERIC_KEYS, toJson } from "../../src/engine/json";
-import type { RunResult, ShowTraceMessage } from "../../src/shared/protocol";
+import type { Posted, RunResult, ShowTraceMessage } from "../../src/shared/protocol";
+import { postedOf } from "../../src/shared/posted";
 
 /** the bundled worker: this file sits in out/bench/harness/ */
 const WORKER = path.resolve(__dirname, "../../../dist/worker.js");
@@ -34,6 +35,8 @@ export async function runFile(file: string, opts: RunFileOptions = {}): Promise<
     timeoutSeconds: 60,
     ...opts,
     workerPath: WORKER,
+    // the trace as the worker sent it, as the extension keeps it for its page
+    keepColumns: true,
     onConsole: (m) => output.push(m.text),
   });
   const wallMs = performance.now() - started;
@@ -45,10 +48,10 @@ export async function runFile(file: string, opts: RunFileOptions = {}): Promise<
   return { result: outcome.result, wallMs, output };
 }
 
-/** the string GraphPanel.post() hands to webview.postMessage for a finished run */
-export function showTraceJson(result: RunResult, fileName = path.basename(result.file), keepPosition = false): string {
+/** what GraphPanel.post() hands to webview.postMessage for a finished run */
+export function showTracePosted(result: RunResult, fileName = path.basename(result.file), keepPosition = false): Posted {
   const msg: ShowTraceMessage = { type: "showTrace", result, fileName, keepPosition };
-  return toJson(msg);
+  return postedOf(msg, result);
 }
 
 export { NUMERIC_KEYS, toJson };

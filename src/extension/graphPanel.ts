@@ -2,11 +2,11 @@
 import * as vscode from "vscode";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { toJson } from "../engine/json";
 import type { Trace } from "../engine/trace";
 import type { BackwardSummary, CallMismatch, FromWebview, ImageFormat, Posted, RunResult, ToWebview } from "../shared/protocol";
 import { now } from "../shared/timing";
 import { shapeOfColumns } from "../shared/traceColumns";
+import { postedOf } from "../shared/posted";
 import { assertNever } from "../shared/protocol";
 import type { ExportSource } from "./exportGraph";
 import { pageHtml } from "./pageHtml";
@@ -250,15 +250,6 @@ export function getWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptio
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
   };
-}
-
-/** the message as the page gets it: a result's trace as columns goes beside the JSON, as a buffer */
-function postedOf(msg: ToWebview, result: RunResult | undefined): Posted {
-  const columns = result?.columns;
-  if (!columns) return { json: toJson(msg) };
-  // the result's trace is not enumerable (runScript.ts): it is not sent twice
-  const { buffer, ...small } = columns;
-  return { json: toJson({ ...msg, result: { ...result, columns: undefined } }), columns: toJson(small), buffer };
 }
 
 /** two runs have the same shape when their graphs have the same ops wired the same way */

@@ -64,6 +64,7 @@ window.addEventListener("message", (event: MessageEvent<Posted | string>) => {
     const small = fromJson<Omit<TraceColumns, "buffer">>(posted.columns, MESSAGE_NUMBERS);
     msg.result.trace = decodeTrace({ ...small, buffer: posted.buffer });
   }
+  performance.mark("bps:parsed");
   switch (msg.type) {
     case "showTrace": {
       const times: Times | undefined = posted.times && {
