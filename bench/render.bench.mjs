@@ -55,6 +55,7 @@ import {
   markAfter,
   nextFrame,
   openPanel,
+  postedBytes,
   pressAndMeasure,
   REPO,
   runFile,
@@ -129,8 +130,7 @@ async function hostFigures(runs) {
   if (!moons) return;
   const { showTracePosted } = hostModule();
   const posted = timed(() => showTracePosted(moons));
-  const size = Buffer.byteLength(posted.out.json) + Buffer.byteLength(posted.out.columns ?? "") + (posted.out.buffer?.byteLength ?? 0);
-  line("host: encode of the moons message", `${ms(posted.ms)}, ${mb(size)}`);
+  line("host: encode of the moons message", `${ms(posted.ms)}, ${mb(postedBytes(posted.out))}`);
   // node ipc with serialization "advanced" is v8's serializer: the worker -> host leg, both ends
   const ser = timed(() => serialize(moons));
   const de = timed(() => deserialize(ser.out));

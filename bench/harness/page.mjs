@@ -244,8 +244,12 @@ export async function postPosted(page, posted) {
     },
     { json: posted.json, columns: posted.columns, buffer },
   );
-  const bytes = Buffer.byteLength(posted.json) + Buffer.byteLength(posted.columns ?? "") + (posted.buffer?.byteLength ?? 0);
-  return { ...(await postOutbox(page)), bytes };
+  return { ...(await postOutbox(page)), bytes: postedBytes(posted) };
+}
+
+/** the size of a posted message: its two strings' and its buffer's bytes */
+export function postedBytes(posted) {
+  return Buffer.byteLength(posted.json) + Buffer.byteLength(posted.columns ?? "") + (posted.buffer?.byteLength ?? 0);
 }
 
 /** posts window.__outbox to the page: the page clock just before, and the first frame after its handler */

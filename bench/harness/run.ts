@@ -3,7 +3,6 @@
 // extension host does (shared/posted.ts). built to out/bench/harness/run.js; page.mjs loads it.
 import * as path from "node:path";
 import { DEFAULTS, runScript } from "../../src/runner/runScript";
-import { NUMERIC_KEYS, toJson } from "../../src/engine/json";
 import type { Posted, RunResult, ShowTraceMessage } from "../../src/shared/protocol";
 import { postedOf } from "../../src/shared/posted";
 
@@ -53,5 +52,3 @@ export function showTracePosted(result: RunResult, fileName = path.basename(resu
   const msg: ShowTraceMessage = { type: "showTrace", result, fileName, keepPosition };
   return postedOf(msg, result);
 }
-
-export { NUMERIC_KEYS, toJson };

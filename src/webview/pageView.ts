@@ -133,7 +133,7 @@ export class PageView {
           ? updateLook(f, f.trace.update)
           : backwardLook(f, st);
     if (key !== this.drawnKey || f !== this.drawnFacts) {
-      const scene = buildScene(f.trace, f.tree, f.widest, (id) => f.nodes.get(id)!.children.length > 0, view, shown.orient);
+      const scene = buildScene(f.trace, f.tree, f.widest, f.hasOp, view, shown.orient);
       this.graph.draw(f.trace, f.tree, scene, look, marks);
       this.drawnKey = key;
       this.drawnFacts = f;

@@ -140,6 +140,9 @@ export class RunFacts {
     return position > 0 ? this.trace.steps[position - 1].node : this.trace.root;
   }
 
+  /** whether a value is made by an op (has children), as the scene draws its op beside it */
+  readonly hasOp = (id: number): boolean => this.nodes.get(id)!.children.length > 0;
+
   /** what reached a value in the pass: its step's upstream; a value without a step (a leaf), its grad */
   readonly upstreamOf = (id: number): number => {
     const si = this.stepIndex.get(id);

@@ -121,7 +121,7 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
       // path: going into or out of it, the orientation is chosen again for the view the phase shows
       // (as a resize chooses it), and fitted again when it changes
       if (a.size && (a.phase === "update" || shown.phase === "update")) {
-        const orient = pickOrientation(f.trace, f.tree, f.widest, hasOp(f), viewOf(f, next), a.size.w, a.size.h).orient;
+        const orient = pickOrientation(f.trace, f.tree, f.widest, f.hasOp, viewOf(f, next), a.size.w, a.size.h).orient;
         if (orient !== next.orient) return withShown(s, { ...next, orient, viewport: undefined });
       }
       return withShown(s, next);
@@ -191,7 +191,7 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
     }
     case "resize":
       return put({
-        orient: pickOrientation(f.trace, f.tree, f.widest, hasOp(f), viewOf(f, shown), a.size.w, a.size.h).orient,
+        orient: pickOrientation(f.trace, f.tree, f.widest, f.hasOp, viewOf(f, shown), a.size.w, a.size.h).orient,
         viewport: undefined,
       });
     case "menu":
@@ -311,8 +311,6 @@ function search(s: PageState, shown: Shown, f: RunFacts, query: string, next: bo
   return withShown(s, found(f, { ...shown, search: { query, matches: ids, at } }, ids[at]));
 }
 
-const hasOp = (f: RunFacts) => (id: number) => f.nodes.get(id)!.children.length > 0;
-
 /** a run's result arrives: its graph, shown as the user left it when it is the same graph again */
 function arrive(
   s: PageState,
@@ -388,7 +386,7 @@ function fresh(f: RunFacts, run: DrawnRun, size: Size): Shown {
       f.trace,
       f.tree,
       f.widest,
-      hasOp(f),
+      f.hasOp,
       project(f.trace, f.tree, expanded, new Set(start.opened), { pages: new Map(start.pages) }),
       size.w,
       size.h,

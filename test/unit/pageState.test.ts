@@ -528,7 +528,7 @@ describe("page state: the update phase", () => {
   }
   const size = { w: 625, h: 450 };
   const orientFor = (f: ReturnType<typeof factsOf>, s: PageState) =>
-    pickOrientation(f.trace, f.tree, f.widest, (id) => f.nodes.get(id)!.children.length > 0, viewOf(f, shown(s)), size.w, size.h).orient;
+    pickOrientation(f.trace, f.tree, f.widest, f.hasOp, viewOf(f, shown(s)), size.w, size.h).orient;
 
   it("going into Update, the orientation is chosen again for the boxes it opens, and fitted again; going out, for the pass's", () => {
     const trace = updatedXor();
