@@ -13,6 +13,11 @@ let nextGroupId = 1;
 /** a tensor op has made a group in this process */
 let tensorGroups = false;
 
+/** @internal primeEngine's: the next group is id 1 again */
+export function restartGroupIds(): void {
+  nextGroupId = 1;
+}
+
 /** whether any tensor op has run in this process: until one has, no graph needs a look for tensor groups (topo.ts) */
 export function tensorOpsMade(): boolean {
   return tensorGroups;

@@ -52,6 +52,11 @@ export function takeCallIndex(): number {
   return calls++;
 }
 
+/** @internal primeEngine's: the next backward() call is index 0 again */
+export function restartCallCount(): void {
+  calls = 0;
+}
+
 /** @internal how many backward() calls have begun so far */
 export function callCount(): number {
   return calls;

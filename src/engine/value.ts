@@ -25,6 +25,12 @@ let nextId = 1;
 const BLOCK = 1024; // a power of 2: the slot is the id's low bits
 let block = new Float64Array(0);
 
+/** @internal primeEngine's: the next value is id 1 again, in a new block (no value made before may be used after) */
+export function restartValueIds(): void {
+  nextId = 1;
+  block = new Float64Array(0);
+}
+
 /** where a value's data is in its block (its grad is next): from the id, as blocks are filled in id order */
 function slotOf(id: number): number {
   return ((id - 1) & (BLOCK - 1)) << 1;

@@ -32,6 +32,7 @@ import { encodeTrace } from "../shared/traceColumns";
 import { transform } from "sucrase";
 import { SPARE_ARG } from "./spare";
 import { replaySteps } from "../shared/stepReplay";
+import { primeEngine } from "../engine/prime";
 
 /** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
 const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
@@ -369,6 +370,8 @@ function warmUp(): void {
     // a warm-up only
   }
 }
+// before the script and before a spare worker waits: the first compile of the engine's hot code covers the paths a script takes (engine/prime.ts)
+primeEngine();
 // the argument is the runner's, not the script's: its process.argv is as a fresh worker's
 const spareAt = process.argv.indexOf(SPARE_ARG);
 if (spareAt >= 0) {

@@ -24,6 +24,30 @@ describe("runner", function () {
     assert.strictEqual(a.grad, 4);
   });
 
+  it("starts a script's values, groups and backward() calls at 1, 1 and 0: the engine's warm-up before it leaves nothing", async () => {
+    const { outcome, console } = await run(
+      "fresh.ts",
+      'import { MLP, Value, mse } from "backprop-stepper";\n' +
+        'const x = new Value(0.5, "x");\nconsole.log(x.id);\n' +
+        "const model = new MLP(2, [2, 1]);\nconst loss = mse([model.forward([x, 1.5])[0]], [1]);\nloss.backward();\n",
+    );
+    assert.ok(outcome.ok);
+    assert.strictEqual(console.map((c) => c.text).join(""), "1\n");
+    assert.deepStrictEqual(
+      outcome.result.calls.map((c) => c.index),
+      [0],
+    );
+    const trace = outcome.result.trace!;
+    // every value the script made is in its graph: ids 1 to n, none left over from before the script
+    const ids = trace.nodes.map((n) => n.id).sort((a, b) => a - b);
+    assert.deepStrictEqual(
+      ids,
+      Array.from({ length: ids.length }, (_, i) => i + 1),
+    );
+    assert.strictEqual(Math.min(...trace.groups.map((g) => g.id)), 1);
+    assert.ok(!trace.groups.some((g) => /prime/.test(g.name)), "no group of the warm-up's");
+  });
+
   it("reports a syntax error at its file, line and column", async () => {
     const { outcome, file } = await run("syntax.ts", HEADER + "const a = new Value(1);\nconst b = a.mul(;\n");
     const e = failure(outcome);
