@@ -137,18 +137,17 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
     // moons step allocates ~7 MB (no longer ~9): every page of the young generation is new memory
     // the first time it is filled (~3 us a page here), and a 20-step loop fills 128 MB of it once;
     // 40 MB: the loop ~5% faster in 24 runs, its peak 211 -> 157 MB, the drawn moons as it was.
-    // v8 optimises a script's hot code on the worker's own thread as soon as it is hot, with
-    // feedback from each function's first call: a background compiler thread waits for a core on a
-    // busy machine while a training loop's first steps run unoptimised (the moons loop's first two
-    // steps: ~300 -> ~190 ms, the trace of its one step no slower, its peak the same). and each
-    // function is compiled to baseline code (sparkplug) at its first call rather than interpreted
-    // until warm: the loop's first step ~82 -> ~64 ms, the whole 20 steps ~465 -> ~415 ms (medians
-    // of 10 interleaved runs); neuron's and xor's trace --json as they were
+    // v8 optimises with feedback from each function's first call, and compiles each function to
+    // baseline code (sparkplug) at its first call rather than interpreting it until warm: the moons
+    // loop's first step ~82 -> ~64 ms, its 20 steps ~465 -> ~415 ms (medians of 10 interleaved
+    // runs); neuron's and xor's trace --json as they were. its optimising compiler runs on a thread
+    // of its own again (v8's default): the loop's first step waits ~10 ms more for it, and then its
+    // compiles no longer stop the steps after: the 20 steps 514 -> 448 ms, 495 -> 462, 482 -> 443
+    // (medians of 14, 16 and 10 interleaved runs); the drawn moons run's trace --json 2.77 -> 2.66 s
     execArgv: [
       `--max-old-space-size=${memoryMb}`,
       "--max-semi-space-size=40",
       "--min-semi-space-size=40",
-      "--no-concurrent-recompilation",
       "--no-lazy-feedback-allocation",
       "--always-sparkplug",
     ],
