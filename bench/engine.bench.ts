@@ -38,14 +38,24 @@
 //     one minute to the next, and cpython 34-48 s, so the ratio is the figure: four runs of
 //     --loop, 82x, 101x, 88x, 79x (before, 69-73x); first steps ~75-107, 36-55, 12-19 ms (before
 //     100-107, 72-74, 34-38); worker peak 79 MB (run, moons step), the loop's 211 -> 157 MB
-// the goal is 100x for the whole loop: met in one run of four. what is left: v8 compiling the
-// engine's hot functions on the worker's thread in the first two steps (26-28 compiles, ~70-100 ms,
-// a few thrown away when a later op brings types not seen yet), the young generation's pages faulted
-// in as the first steps fill it (~3 us a page here: ~5 ms of a step until both halves are in;
-// then a step takes ~8-13 ms), the scavenges that copy the graph of the step before (the
-// script's own variables hold it until the next step's forward is done), and, every step, the
-// sort and the chain rule walking 65,000 values (~3.4 and ~2.4 ms, bound by memory: a value's
-// fields moved, or the sort's stores left out, change neither).
+//   then (2026-12-03 14:16-14:35; the engine's paths run once on a throwaway graph before the
+//     script (engine/prime.ts), so v8 no longer throws away the first step's compiled forward when
+//     the loss brings new types; baseline code from a function's first call (--always-sparkplug);
+//     v8's optimising compiler on its own thread again): five runs of --loop, 103x (before the
+//     compiler thread), then 98x, 93x, 87x; first steps ~60-105, 18-24, 17-26 ms (before ~75-107,
+//     36-55, 12-19); worker peak 88-92 MB (run, moons step: sparkplug's code ~3 MB, the prime ~2,
+//     the compiler thread ~5), the drawn moons step's (trace --json) 244 -> 253 MB
+// the goal is 100x for the whole loop: met in one run of five (medians of five runs each, beside
+// one cpython run in the same minute; the machine's speed moves more than the gap). what is left:
+// the first step (~60-100 ms: the engine's code run as baseline code while v8 compiles it, the sort
+// and the chain rule until their loops are compiled), the scavenges that copy the graph of the step
+// before (4 in 20 steps, ~70 ms in all: the script's own variables hold that graph until the next
+// step's forward is done), and, every step, the sort and the chain rule walking 65,000 values (~3.5
+// and ~2 ms, bound by memory). tried and measured no better: a value's op code and mark moved into
+// its block of numbers (two fields fewer to copy, but each read through the block: steps ~10%
+// slower); the prime running a backward() and a step too; a lower interrupt budget; another young
+// generation size (24 or 64 MB); a scavenge forced as each step starts (it copies the graph the
+// script still holds: steps ~2x slower).
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
