@@ -40,7 +40,21 @@ interface Block {
   at: { x: number; y: number }[];
 }
 
-export function placeView(view: View, size: (unit: number) => { w: number; h: number }, orient: Orientation): Placement {
+/**
+ * a box whose values are a matrix's elements: how many columns it has, and where (row-major) each
+ * unit's value stands in it (-1: a unit that is not one of its elements)
+ */
+export interface Grid {
+  cols: number;
+  index: (unit: number) => number;
+}
+
+export function placeView(
+  view: View,
+  size: (unit: number) => { w: number; h: number },
+  orient: Orientation,
+  gridOf: (box: number) => Grid | undefined = () => undefined,
+): Placement {
   // the items of each container, and the chain from a unit up to the whole graph
   const items = new Map<number, Item[]>([[0, []]]);
   for (const key of view.open) items.set(key, []);
@@ -79,7 +93,8 @@ export function placeView(view: View, size: (unit: number) => { w: number; h: nu
       const inner = blockOf(it.box);
       return { w: inner.w + 2 * FRAME_PAD, h: inner.h + 2 * FRAME_PAD + FRAME_TITLE };
     });
-    const block = layered(list, sizes, edges.get(key) ?? [], orient);
+    const inner = edges.get(key) ?? [];
+    const block = (inner.length === 0 && gridded(list, sizes, gridOf(key))) || layered(list, sizes, inner, orient);
     blocks.set(key, block);
     return block;
   };
@@ -108,6 +123,28 @@ export function placeView(view: View, size: (unit: number) => { w: number; h: nu
 
 function itemId(it: Item): string {
   return "unit" in it ? `u${it.unit}` : `b${it.box}`;
+}
+
+/**
+ * a matrix's elements in its rows and columns (row i of the matrix a row of the block, whichever
+ * way the graph flows), in cells as big as the biggest element: not one line as long as the
+ * matrix has elements. undefined unless every item is an element (with nothing between them)
+ */
+function gridded(list: Item[], sizes: { w: number; h: number }[], grid: Grid | undefined): Block | undefined {
+  if (!grid || grid.cols < 1 || list.length < 2) return undefined;
+  const cells = list.map((it) => ("unit" in it ? grid.index(it.unit) : -1));
+  if (cells.some((c) => c < 0)) return undefined;
+  const cw = Math.max(...sizes.map((z) => z.w));
+  const ch = Math.max(...sizes.map((z) => z.h));
+  const gap = CROSS_GAP.LR;
+  const cols = Math.min(grid.cols, Math.max(...cells) + 1);
+  const rows = Math.floor(Math.max(...cells) / grid.cols) + 1;
+  // each item centred in its cell
+  const at = cells.map((c, i) => ({
+    x: (c % grid.cols) * (cw + gap) + (cw - sizes[i].w) / 2,
+    y: Math.floor(c / grid.cols) * (ch + gap) + (ch - sizes[i].h) / 2,
+  }));
+  return { w: cols * cw + (cols - 1) * gap, h: rows * ch + (rows - 1) * gap, items: list, at };
 }
 
 /** longest-path ranks, barycentre order within a rank, then each item slid toward its neighbours */

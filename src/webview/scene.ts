@@ -1,7 +1,7 @@
 // a projection with its sizes and positions: everything the graph view needs to draw. pure (no DOM).
 import type { Trace } from "../engine/trace";
 import type { GroupTree } from "./groupTree";
-import { placeView, type Orientation, type Placement } from "./groupLayout";
+import { placeView, type Grid, type Orientation, type Placement } from "./groupLayout";
 import type { View } from "./projection";
 import { FONT_PX, boxUnit, runUnit, valueUnit } from "./unitSize";
 import { nameOf } from "./names";
@@ -30,8 +30,27 @@ export function buildScene(
     if (u.kind === "box") return boxUnit(tree.boxes[u.key]);
     return runUnit(u.ids.length, ...runEnds(trace, u.ids));
   });
-  const placement = placeView(view, (i) => sizes[i], orient);
+  const placement = placeView(
+    view,
+    (i) => sizes[i],
+    orient,
+    (key) => matrixOf(tree, view, key),
+  );
   return { view, placement, orient, sizes };
+}
+
+/** an open box that holds a matrix's elements (a tensor of shape [r, c]): its grid, else undefined */
+function matrixOf(tree: GroupTree, view: View, key: number): Grid | undefined {
+  const t = tree.boxes[key]?.tensor;
+  if (!t || t.shape.length !== 2) return undefined;
+  const at = new Map(t.values.map((id, i) => [id, i]));
+  return {
+    cols: t.shape[1],
+    index: (unit) => {
+      const u = view.units[unit];
+      return u.kind === "value" ? (at.get(u.id) ?? -1) : -1;
+    },
+  };
 }
 
 /** the names of a run's first and last values (all a run shows of them) */

@@ -1,10 +1,11 @@
 // the box-respecting layered layout: nothing overlaps, frames hold their content, edges flow forward
 import * as assert from "node:assert";
-import { Value, type Trace } from "../../src/engine";
+import { Value, tensor, type Trace } from "../../src/engine";
 import { groupTree, type GroupTree } from "../../src/webview/groupTree";
 import { project, type View } from "../../src/webview/projection";
 import { placeView, type Orientation, type Placement, type Rect } from "../../src/webview/groupLayout";
 import { traceOf } from "./traceOf";
+import { buildScene } from "../../src/webview/scene";
 import { hingeTrace, neuronTrace, xorTrace } from "./lessonTraces";
 
 /** a simple chain: a -> tanh -> exp -> neg -> relu */
@@ -166,6 +167,67 @@ describe("groupLayout", () => {
     assert.strictEqual(lr.height, 20);
     assert.strictEqual(tb.width, 50);
     assert.ok(lr.width > 50 * unitsInOrder.length - 1e-9);
+  });
+
+  it("a matrix's elements stand in its rows and columns, whichever way the graph flows; a vector's in a line", () => {
+    const W = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      "W",
+    );
+    const v = tensor([0.5, 1.5, 2.5], "v");
+    const x = tensor([[1], [2], [3]], "x");
+    const loss = W.matmul(x).sum().add(v.mul(2).sum());
+    const trace = traceOf(loss.values[0]);
+    const tree = groupTree(trace);
+    const boxOf = (label: string) => tree.boxes.find((b) => b.tensor?.op === "tensor" && b.tensor.label === label)!;
+    const [w, vec, col] = [boxOf("W"), boxOf("v"), boxOf("x")];
+    const view = project(trace, tree, new Set([w.key, vec.key, col.key]), new Set());
+    for (const orient of ["LR", "TB"] as Orientation[]) {
+      const scene = buildScene(
+        trace,
+        tree,
+        () => 4,
+        () => false,
+        view,
+        orient,
+      );
+      check(view, scene.placement, `matrices (${orient})`);
+      const rect = (id: number) => scene.placement.units[view.unitOf.get(id)!];
+      // W: element i in row floor(i / 3), column i % 3: two rows of three, read left to right
+      const ws = w.tensor!.values.map(rect);
+      const rows = [ws.slice(0, 3), ws.slice(3)];
+      for (const row of rows) {
+        assert.ok(
+          row.every((r) => r.y === row[0].y),
+          `${orient}: a row of W on one line`,
+        );
+        assert.ok(row[0].x < row[1].x && row[1].x < row[2].x, `${orient}: a row of W left to right`);
+      }
+      assert.ok(rows[0][0].y < rows[1][0].y, `${orient}: W's first row above its second`);
+      assert.deepStrictEqual(
+        rows[1].map((r) => r.x),
+        rows[0].map((r) => r.x),
+        `${orient}: W's columns line up`,
+      );
+      // x, a column [3, 1]: one above the other
+      const xs = col.tensor!.values.map(rect);
+      assert.ok(xs.every((r) => r.x === xs[0].x) && xs[0].y < xs[1].y && xs[1].y < xs[2].y, `${orient}: x stands as a column`);
+      // v has one axis: a line across the way the graph flows, as before
+      const vs = vec.tensor!.values.map(rect);
+      if (orient === "TB")
+        assert.ok(
+          vs.every((r) => r.y === vs[0].y),
+          "TB: v in a row",
+        );
+      else
+        assert.ok(
+          vs.every((r) => r.x === vs[0].x),
+          "LR: v in a column",
+        );
+    }
   });
 
   it("an empty-looking view (just the root) has the root's size", () => {
