@@ -167,13 +167,15 @@ function onShown(s: PageState, shown: Shown, a: Action): PageState {
       const unrolled = shown.unrolled.includes(a.key) ? shown.unrolled.filter((k) => k !== a.key) : [...shown.unrolled, a.key];
       return put({ unrolled, cue: cue("box", { key: a.key }) }, true);
     }
+    // the graph is laid out anew, bigger or smaller: it is fitted again (whole when its text stays
+    // readable, else readably at the step's node), or the view would be left where nothing is now
     case "openAll": {
       if (f.trace.nodes.length > OPEN_ALL_LIMIT) return s;
       const keys = f.tree.boxes.map((b) => b.key).filter((k) => k > 0);
-      return put({ expanded: keys, collapsed: [], unrolled: f.tree.boxes.map((b) => b.key) }, true);
+      return put({ expanded: keys, collapsed: [], unrolled: f.tree.boxes.map((b) => b.key), viewport: undefined }, true);
     }
     case "closeAll":
-      return put({ expanded: [], unrolled: [] }, true);
+      return put({ expanded: [], unrolled: [], viewport: undefined }, true);
     case "fit":
       return put({ cue: cue("fit") });
     case "search":

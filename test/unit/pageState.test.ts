@@ -297,13 +297,17 @@ describe("page state: boxes, search, filter", () => {
     assert.strictEqual(shown(update(s, { type: "find", id: row.id })).filter, "");
   });
 
-  it("Open all opens every box and draws long boxes whole; Close all closes what the user opened", () => {
+  it("Open all opens every box and draws long boxes whole; Close all closes what the user opened; both fit the graph again", () => {
     const trace = hingeTrace();
     const f = factsOf(trace);
-    const s = update(pageOf(trace), { type: "openAll" });
+    const looked = { type: "viewport", viewport: { zoom: 1.5, pan: { x: 300, y: -40 } } } as const;
+    const s = after(pageOf(trace), looked, { type: "openAll" });
     assert.strictEqual(viewOf(f, shown(s)).unitOfBox.size, 0);
-    const closed = update(s, { type: "closeAll" });
+    // the graph is laid out anew: the view where it was would show the wrong part of it, or nothing
+    assert.strictEqual(shown(s).viewport, undefined, "Open all fits again");
+    const closed = after(s, looked, { type: "closeAll" });
     assert.deepStrictEqual([shown(closed).expanded, shown(closed).unrolled], [[], []]);
+    assert.strictEqual(shown(closed).viewport, undefined, "Close all fits again");
   });
 
   it("a resize fits again and may turn the graph top to bottom", () => {
