@@ -41,11 +41,11 @@
 //   then (2026-12-03 14:16-14:35; the engine's paths run once on a throwaway graph before the
 //     script (engine/prime.ts), so v8 no longer throws away the first step's compiled forward when
 //     the loss brings new types; baseline code from a function's first call (--always-sparkplug);
-//     v8's optimising compiler on its own thread again): five runs of --loop, 103x (before the
-//     compiler thread), then 98x, 93x, 87x; first steps ~60-105, 18-24, 17-26 ms (before ~75-107,
-//     36-55, 12-19); worker peak 88-92 MB (run, moons step: sparkplug's code ~3 MB, the prime ~2,
-//     the compiler thread ~5), the drawn moons step's (trace --json) 244 -> 253 MB
-// the goal is 100x for the whole loop: met in one run of five (medians of five runs each, beside
+//     v8's optimising compiler on its own thread again): six runs of --loop, 103x (before the
+//     compiler thread), then 98x, 93x, 87x, 104x, 93x; first steps ~60-105, 18-24, 17-26 ms
+//     (before ~75-107, 36-55, 12-19); worker peak 88-92 MB (run, moons step: sparkplug's code ~3
+//     MB, the prime ~2, the compiler thread ~5), the drawn moons step's (trace --json) 244 -> 253 MB
+// the goal is 100x for the whole loop: met in two runs of six (medians of five runs each, beside
 // one cpython run in the same minute; the machine's speed moves more than the gap). what is left:
 // the first step (~60-100 ms: the engine's code run as baseline code while v8 compiles it, the sort
 // and the chain rule until their loops are compiled), the scavenges that copy the graph of the step
