@@ -370,7 +370,8 @@ function warmUp(): void {
     // a warm-up only
   }
 }
-// before the script and before a spare worker waits: the first compile of the engine's hot code covers the paths a script takes (engine/prime.ts)
+// before the script, and before a spare worker waits for one: v8's first compile of the engine's
+// hot code then covers the paths a script takes (engine/prime.ts)
 primeEngine();
 // the argument is the runner's, not the script's: its process.argv is as a fresh worker's
 const spareAt = process.argv.indexOf(SPARE_ARG);
