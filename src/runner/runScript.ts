@@ -140,10 +140,12 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
     // v8 optimises with feedback from each function's first call, and compiles each function to
     // baseline code (sparkplug) at its first call rather than interpreting it until warm: the moons
     // loop's first step ~82 -> ~64 ms, its 20 steps ~465 -> ~415 ms (medians of 10 interleaved
-    // runs); neuron's and xor's trace --json as they were. its optimising compiler runs on a thread
-    // of its own again (v8's default): the loop's first step waits ~10 ms more for it, and then its
-    // compiles no longer stop the steps after: the 20 steps 514 -> 448 ms, 495 -> 462, 482 -> 443
-    // (medians of 14, 16 and 10 interleaved runs); the drawn moons run's trace --json 2.77 -> 2.66 s
+    // runs); neuron's and xor's trace --json as they were (a creation line costs more to capture
+    // from baseline code: locator.ts looks in the nearest frames first). its optimising compiler
+    // runs on a thread of its own again (v8's default): the loop's first step waits ~10 ms more for
+    // it, and then its compiles no longer stop the steps after: the 20 steps 514 -> 448 ms, 495 ->
+    // 462, 482 -> 443 (medians of 14, 16 and 10 interleaved runs); the drawn moons run's trace
+    // --json 2.77 -> 2.66 s
     execArgv: [
       `--max-old-space-size=${memoryMb}`,
       "--max-semi-space-size=40",
