@@ -20,7 +20,7 @@ import type {
 } from "../shared/protocol";
 import { installLoader, ScriptImportError, ScriptSyntaxError, type Loader } from "./loader";
 import { errorFromThrown, messageOf, stackOf, userFrames } from "./userStack";
-import { LOCATE_LIMIT, makeLocator } from "./locator";
+import { ScriptLocator } from "./locator";
 import { DRAINING, flush, lastWords, send, stream } from "./outbox";
 import { RUN_MARKER } from "./processTree";
 import { scriptApi } from "./scriptApi";
@@ -33,6 +33,7 @@ import { transform } from "sucrase";
 import { SPARE_ARG } from "./spare";
 import { replaySteps } from "../shared/stepReplay";
 import { primeEngine } from "../engine/prime";
+import { warmForTrace } from "./warm";
 
 /** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
 const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
@@ -242,7 +243,7 @@ function run(req: RunRequest & WatchdogTimes): void {
   // every value the script makes gets its creation line (up to a limit), when there is a trace to
   // show it in: `run` asks for none (a loop's first step no longer pays for them, nor v8 for the
   // code it compiled around the locator and threw away when the limit was reached)
-  const located = req.trace ? makeLocator(loader.files, req.file) : { asked: 0, locator: null };
+  const located = req.trace ? new ScriptLocator(loader.files, req.file) : null;
   if (times) times["worker.locator"] = now();
   const resultNow = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => packed(resultOf(exitCode, budgetMs));
   const resultOf = (exitCode?: number, budgetMs = req.numericBudgetMs): RunResult => ({
@@ -250,7 +251,7 @@ function run(req: RunRequest & WatchdogTimes): void {
     file: req.file,
     calls,
     elapsedMs: performance.now() - started,
-    ...(located.asked > LOCATE_LIMIT ? { locatedLimit: LOCATE_LIMIT } : {}),
+    ...(located !== null && located.asked > located.limit ? { locatedLimit: located.limit } : {}),
     ...(exitCode ? { exitCode } : {}),
     ...(last ? training.around(last, drawable(last, req, budgetMs)) : {}),
   });
@@ -341,7 +342,7 @@ function run(req: RunRequest & WatchdogTimes): void {
 
   process.setSourceMapsEnabled(true);
   captureOutput();
-  setLocator(located.locator);
+  setLocator(located);
   baseline = process.getActiveResourcesInfo();
   // outside any try: what the script throws is uncaught, so the debugger sees where (throwSite.ts),
   // and the uncaughtException handler above reports it
@@ -358,7 +359,7 @@ function run(req: RunRequest & WatchdogTimes): void {
 const throws = watchThrows();
 
 /** a spare worker waits for its run: the transpiler runs once, so the script's own transpile runs warm */
-function warmUp(): void {
+function warmTranspiler(): void {
   try {
     transform('import { Value } from "backprop-stepper";\nconst a: Value = new Value(2, "a");\nexport const b = a.mul(3);\n', {
       transforms: ["typescript", "imports"],
@@ -375,13 +376,20 @@ function warmUp(): void {
 primeEngine();
 // the argument is the runner's, not the script's: its process.argv is as a fresh worker's
 const spareAt = process.argv.indexOf(SPARE_ARG);
+// a spare's warm-ups run while it waits, never once its run has begun (they restart the engine's counts)
+let runBegun = false;
 if (spareAt >= 0) {
   process.argv.splice(spareAt, 1);
-  setImmediate(warmUp);
+  setImmediate(() => {
+    if (runBegun) return;
+    warmTranspiler();
+    warmForTrace();
+  });
 }
 
 process.once("message", (msg: ToWorker) => {
   if (msg.type !== "run") return;
+  runBegun = true;
   const req = msg as RunRequest & WatchdogTimes;
   if (times) times["worker.run"] = now();
   // a spare worker was forked before its script was known: the script runs in its own folder

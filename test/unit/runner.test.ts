@@ -2,7 +2,8 @@
 import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { failure, scriptFolder } from "./scriptRun";
+import { prepareWorker } from "../../src/runner/runScript";
+import { WORKER, failure, scriptFolder, type ScriptRun } from "./scriptRun";
 
 const { dir, run } = scriptFolder("runner-test-");
 
@@ -24,13 +25,14 @@ describe("runner", function () {
     assert.strictEqual(a.grad, 4);
   });
 
-  it("starts a script's values, groups and backward() calls at 1, 1 and 0: the engine's warm-up before it leaves nothing", async () => {
-    const { outcome, console } = await run(
-      "fresh.ts",
-      'import { MLP, Value, mse } from "backprop-stepper";\n' +
-        'const x = new Value(0.5, "x");\nconsole.log(x.id);\n' +
-        "const model = new MLP(2, [2, 1]);\nconst loss = mse([model.forward([x, 1.5])[0]], [1]);\nloss.backward();\n",
-    );
+  // a model's call, a value of the script's own, a loss and its backward(): what the engine's warm-ups run too
+  const FRESH =
+    'import { MLP, Value, mse } from "backprop-stepper";\n' +
+    'const x = new Value(0.5, "x");\nconsole.log(x.id);\n' +
+    "const model = new MLP(2, [2, 1]);\nconst loss = mse([model.forward([x, 1.5])[0]], [1]);\nloss.backward();\n";
+
+  /** the run of FRESH started from nothing: ids, group ids and calls from the start, every value at its line */
+  const assertFresh = ({ outcome, console }: ScriptRun) => {
     assert.ok(outcome.ok);
     assert.strictEqual(console.map((c) => c.text).join(""), "1\n");
     assert.deepStrictEqual(
@@ -45,7 +47,23 @@ describe("runner", function () {
       Array.from({ length: ids.length }, (_, i) => i + 1),
     );
     assert.strictEqual(Math.min(...trace.groups.map((g) => g.id)), 1);
-    assert.ok(!trace.groups.some((g) => /prime/.test(g.name)), "no group of the warm-up's");
+    assert.ok(!trace.groups.some((g) => /prime|warm/.test(g.name)), "no group of the warm-ups'");
+    // each value at the script's own line: x at 2, the model's parameters at 4, its call and the loss at 5
+    assert.deepStrictEqual(trace.nodes.find((n) => n.label === "x")?.loc, { line: 2, column: 11 });
+    const lines = new Set(trace.nodes.filter((n) => n.label !== "x").map((n) => n.loc?.line));
+    assert.deepStrictEqual([...lines].sort(), [4, 5]);
+    assert.strictEqual(outcome.result.locatedLimit, undefined);
+  };
+
+  it("starts a script's values, groups and backward() calls at 1, 1 and 0: the engine's warm-up before it leaves nothing", async () => {
+    assertFresh(await run("fresh.ts", FRESH));
+  });
+
+  it("runs a script in a worker that warmed up while it waited as in a fresh one: counts from the start, lines found", async () => {
+    // the extension's: a worker forked ahead of its run runs training steps, traced, while it waits
+    prepareWorker(WORKER, 512);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assertFresh(await run("warmed.ts", FRESH, { spare: false }));
   });
 
   it("reports a syntax error at its file, line and column", async () => {
