@@ -33,7 +33,7 @@ import { transform } from "sucrase";
 import { SPARE_ARG } from "./spare";
 import { replaySteps } from "../shared/stepReplay";
 import { primeEngine } from "../engine/prime";
-import { warmForTrace } from "./warm";
+import { warmForRun } from "./warm";
 
 /** the run's timestamps, for the path bench (shared/timing.ts); undefined unless asked for */
 const times: Times | undefined = timingOn() ? { "worker.start": now() } : undefined;
@@ -383,7 +383,7 @@ if (spareAt >= 0) {
   setImmediate(() => {
     if (runBegun) return;
     warmTranspiler();
-    warmForTrace();
+    warmForRun();
   });
 }
 
