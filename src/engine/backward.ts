@@ -17,8 +17,9 @@ export function backward(root: Node): void {
   const index = takeCallIndex();
   const listener = currentListener();
   // accumulated: some grad was not 0 before the pass
-  const { order, gradSeen: accumulated } = topoOrderReadingGrads(root);
-  const tape = isTaping() ? new TapeWriter(order) : null;
+  const taping = isTaping();
+  const { order, gradSeen: accumulated, grads } = topoOrderReadingGrads(root, taping);
+  const tape = taping ? new TapeWriter(order, grads) : null;
   chainRule(order, tape);
   if (listener !== null) listener(new RecordedCall(index, root, order, accumulated, tape === null ? null : tape.finish()));
 }

@@ -5,6 +5,7 @@
 
 import type { ManualOp, Node, PowExponent, Tape, TraceStep, TraceUpdate } from "./types";
 import { CUSTOM, POW, localOf } from "./ops";
+import type { SortedGrads } from "./topo";
 
 // leaf positions are gathered in one reused array, then copied at their count; one grown past
 // MAX_KEPT by a huge graph is dropped rather than kept for the process's life
@@ -14,6 +15,7 @@ const MAX_KEPT = 1 << 20;
 /**
  * records one pass over `order` (backward.ts chainRule): made before the pass (the grads it starts
  * from), filled by it (the grads it leaves and the data it used). three numbers per value.
+ * `sorted`: the grads before the pass and the leaves as the sort read them (topo.ts), else read here
  */
 export class TapeWriter {
   private readonly gradBefore: Float64Array;
@@ -23,22 +25,27 @@ export class TapeWriter {
   /** data of order[i] in the pass; the pass writes it */
   readonly data: Float64Array;
 
-  constructor(order: readonly Node[]) {
-    // locals rather than this.* in the loops: v8 reads an object's fields slowly while it is being built
+  constructor(order: readonly Node[], sorted: SortedGrads | null = null) {
     const n = order.length;
-    const gradBefore = new Float64Array(n);
-    // the leaves' positions, so that what happens to them after the pass (an update) is read without a walk over the graph
-    if (leafScratch.length < n) leafScratch = new Int32Array(Math.max(n, 2 * leafScratch.length));
-    const leaves = leafScratch;
-    let nl = 0;
-    for (let i = 0; i < n; i++) {
-      const v = order[i];
-      gradBefore[i] = v.grad;
-      if (arity(v) === 0) leaves[nl++] = i;
+    if (sorted !== null) {
+      this.gradBefore = sorted.before;
+      this.leaves = sorted.leaves;
+    } else {
+      // locals rather than this.* in the loops: v8 reads an object's fields slowly while it is being built
+      const gradBefore = new Float64Array(n);
+      // the leaves' positions, so that what happens to them after the pass (an update) is read without a walk over the graph
+      if (leafScratch.length < n) leafScratch = new Int32Array(Math.max(n, 2 * leafScratch.length));
+      const leaves = leafScratch;
+      let nl = 0;
+      for (let i = 0; i < n; i++) {
+        const v = order[i];
+        gradBefore[i] = v.grad;
+        if (arity(v) === 0) leaves[nl++] = i;
+      }
+      this.leaves = leaves.slice(0, nl);
+      if (leafScratch.length > MAX_KEPT) leafScratch = new Int32Array(1024);
+      this.gradBefore = gradBefore;
     }
-    this.leaves = leaves.slice(0, nl);
-    if (leafScratch.length > MAX_KEPT) leafScratch = new Int32Array(1024);
-    this.gradBefore = gradBefore;
     this.gradAfter = new Float64Array(n);
     this.data = new Float64Array(n);
   }
