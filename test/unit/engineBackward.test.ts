@@ -186,6 +186,36 @@ describe("listener and recording", () => {
     assert.equal(calls[1].gradBefore, null);
   });
 
+  it("tapes each value's grad before the pass and the leaves' places, as the graph has them (a second pass accumulates)", () => {
+    const { a, d } = diamond();
+    const k = manualGrad("k", [a, d], a.data + d.data, [1, 1]);
+    a.grad = 0.25; // a grad left from before: the pass accumulates onto it
+    const [first, second] = listen(() => {
+      k.backward();
+      k.backward();
+    });
+    for (const call of [first, second]) {
+      const { order } = call;
+      assert.equal(order[order.length - 1], k);
+      // a leaf is a value with no children: a and the 2 and 3 that mul and add lifted
+      const leaves = order.flatMap((v, i) => (v.children.length === 0 ? [i] : []));
+      assert.deepEqual([...call.leaves!], leaves);
+      assert.deepEqual(
+        leaves.map((i) => order[i]),
+        order.filter((v) => v.children.length === 0),
+      );
+      assert.equal(leaves.length, 3);
+    }
+    // before the first pass only a's grad was set; the second starts from the first's grads
+    assert.deepEqual(
+      [...first.gradBefore!],
+      first.order.map((v) => (v === a ? 0.25 : 0)),
+    );
+    assert.deepEqual([...second.gradBefore!], [...first.gradAfter!]);
+    assert.equal(first.accumulated, true);
+    assert.equal(second.accumulated, true);
+  });
+
   it("counts calls made with no listener", () => {
     const { d } = diamond();
     const [c1] = listen(() => d.backward());
