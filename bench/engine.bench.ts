@@ -45,6 +45,16 @@
 //     compiler thread), then 98x, 93x, 87x, 104x, 93x; first steps ~60-105, 18-24, 17-26 ms
 //     (before ~75-107, 36-55, 12-19); worker peak 88-92 MB (run, moons step: sparkplug's code ~3
 //     MB, the prime ~2, the compiler thread ~5), the drawn moons step's (trace --json) 244 -> 253 MB
+//   then (2026-12-03 16:30-17:15) the loop is also timed as the extension runs it: a worker forked
+//     ahead of the run (as a model script comes into an editor), then Visualize's traced run.
+//     that worker now warms the engine while it waits (runner/warm.ts: training steps of a
+//     lesson-sized net, traced; its young generation's pages written once), the locator is one
+//     class (a new closure per run threw away the compiled constructor and ops mid-step), and a
+//     taped pass reads the grads before it in the sort. the extension's loop, the last session's
+//     build beside this one (medians of 10 interleaved runs): 905 -> 646 ms at load ~4, 577 -> 443
+//     at load ~1.5; its first step 103-165 -> 23-51 ms. --loop: the extension's 91x (435 ms; first
+//     steps 23, 26, 13 ms, then 14.6 ms/step), `run`'s 103x (385 ms); then 95x (418 ms) and 90x
+//     (440 ms), cpython 39.7 s both times
 // the goal is 100x for the whole loop: met in two runs of six (medians of five runs each, beside
 // one cpython run in the same minute; the machine's speed moves more than the gap). what is left:
 // the first step (~60-100 ms: the engine's code run as baseline code while v8 compiles it, the sort

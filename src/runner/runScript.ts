@@ -136,7 +136,8 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
     // now that the drawn call's trace is built without its steps). 40 MB rather than 64 since a
     // moons step allocates ~7 MB (no longer ~9): every page of the young generation is new memory
     // the first time it is filled (~3 us a page here), and a 20-step loop fills 128 MB of it once;
-    // 40 MB: the loop ~5% faster in 24 runs, its peak 211 -> 157 MB, the drawn moons as it was.
+    // 40 MB: the loop ~5% faster in 24 runs, its peak 211 -> 157 MB, the drawn moons as it was. a
+    // spare worker writes those pages once while it waits (warm.ts), so its run does not pay for them.
     // v8 optimises with feedback from each function's first call, and compiles each function to
     // baseline code (sparkplug) at its first call rather than interpreting it until warm: the moons
     // loop's first step ~82 -> ~64 ms, its 20 steps ~465 -> ~415 ms (medians of 10 interleaved
