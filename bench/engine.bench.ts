@@ -55,17 +55,20 @@
 //     at load ~1.5; its first step 103-165 -> 23-51 ms. --loop: the extension's 91x (435 ms; first
 //     steps 23, 26, 13 ms, then 14.6 ms/step), `run`'s 103x (385 ms); then 95x (418 ms) and 90x
 //     (440 ms), cpython 39.7 s both times
-// the goal is 100x for the whole loop: met in two runs of six (medians of five runs each, beside
-// one cpython run in the same minute; the machine's speed moves more than the gap). what is left:
-// the first step (~60-100 ms: the engine's code run as baseline code while v8 compiles it, the sort
-// and the chain rule until their loops are compiled), the scavenges that copy the graph of the step
-// before (4 in 20 steps, ~70 ms in all: the script's own variables hold that graph until the next
-// step's forward is done), and, every step, the sort and the chain rule walking 65,000 values (~3.5
-// and ~2 ms, bound by memory). tried and measured no better: a value's op code and mark moved into
-// its block of numbers (two fields fewer to copy, but each read through the block: steps ~10%
-// slower); the prime running a backward() and a step too; a lower interrupt budget; another young
-// generation size (24 or 64 MB); a scavenge forced as each step starts (it copies the graph the
-// script still holds: steps ~2x slower).
+// the goal is 100x for the whole loop: met in some runs, not reliably (medians of five runs each,
+// beside one cpython run in the same minute; the machine's speed moves more than the gap). what is
+// left: in `run`, the first step (~60-100 ms: the engine's code run as baseline code while v8
+// compiles it; the extension's waiting worker has done that before its run); the scavenges that
+// copy the graph of the step before (every 4-5 steps, 20-45 ms each: the script's own variables,
+// and in a traced run the call kept to draw, hold that graph until the next step's pass is done);
+// and, every step, the sort and the chain rule walking 65,000 values (~3.5 and ~2 ms, bound by
+// memory). tried and measured no better: a value's op code and mark moved into its block of
+// numbers (two fields fewer to copy, but each read through the block: steps ~10% slower); the
+// prime running a backward() and a step too; a lower interrupt budget; another young generation
+// size (24, 64 or 96 MB, the last two with their pages written ahead); a scavenge forced as each
+// step starts (it copies the graph the script still holds: steps ~2x slower); pages promoted whole
+// at 10% or 30% live (v8's default 70%); v8's young-generation mark-compact (--minor-mc) and a
+// single generation.
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
