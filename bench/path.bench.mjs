@@ -157,6 +157,22 @@
 // looked for in their 5 nearest frames first): the long sum 2.14 s (its script 603 ms, before
 // 760-1114); moons 3.80 s, its page's part (to the page, parse, draw) 2.3 s of it at load 4.8,
 // 1.2-1.6 s in the runs above.
+// then (2026-12-03 17:00, load 2.2 at the start, 4.5 at the end; after: the waiting worker warms
+// the engine for its run, traced, and writes its young generation once, runner/warm.ts):
+//   neuron.ts cold, idle   1.03 s   10 values   peak 111 MB
+//                          the page: panel open 521, page bundle 140, ready 47, ready -> message 42
+//   neuron.ts cold, read 2 s 2.16 s (panel open 938), at once 1.91 s (panel open 859)
+//   neuron.ts warm         0.26 s   10 values   peak 71 MB
+//   xor.ts warm            0.43 s   154 values   peak 115 MB
+//                          to host 137 (32%), script load 65 (15%), script 78 (18%), update, picture 13 (3%), host->page 16 (4%), draw 74 (17%)
+//   iris-train.ts warm     0.42 s   2,332 values   peak 116 MB
+//                          to host 87 (21%), script load 70 (17%), script 133 (31%), trace build 10 (2%), host->page 23 (5%), draw 65 (15%)
+//   moons.ts warm          2.30 s   65,814 values   peak 209 MB
+//                          to host 80 (3%), script load 103 (4%), script 707 (31%), trace build 77 (3%), worker encode 135 (6%), host->page 329 (14%), parse 122 (5%), draw 530 (23%)
+//   long-sum.ts warm       1.61 s   75,001 values   peak 180 MB
+// every goal of the table met in this run but the cold neuron's two rows before the window
+// is idle. a small script's peak is ~40 MB higher: the worker it ran in had written its young
+// generation while it waited (the extension's spare worker holds ~103 MB idle, 60 before).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
