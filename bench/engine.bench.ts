@@ -59,16 +59,17 @@
 // beside one cpython run in the same minute; the machine's speed moves more than the gap). what is
 // left: in `run`, the first step (~60-100 ms: the engine's code run as baseline code while v8
 // compiles it; the extension's waiting worker has done that before its run); the scavenges that
-// copy the graph of the step before (every 4-5 steps, 20-45 ms each: the script's own variables,
-// and in a traced run the call kept to draw, hold that graph until the next step's pass is done);
+// copy the graph of the step before (every 4-5 steps, 20-45 ms each: the script's own variables
+// hold that graph until the next step's pass is done; a traced run's call kept to draw adds no
+// measurable time: the worker not keeping it, 378 vs 407 ms, 10 interleaved runs each);
 // and, every step, the sort and the chain rule walking 65,000 values (~3.5 and ~2 ms, bound by
 // memory). tried and measured no better: a value's op code and mark moved into its block of
 // numbers (two fields fewer to copy, but each read through the block: steps ~10% slower); the
 // prime running a backward() and a step too; a lower interrupt budget; another young generation
 // size (24, 64 or 96 MB, the last two with their pages written ahead); a scavenge forced as each
 // step starts (it copies the graph the script still holds: steps ~2x slower); pages promoted whole
-// at 10% or 30% live (v8's default 70%); v8's young-generation mark-compact (--minor-mc) and a
-// single generation.
+// at 10% or 30% live (v8's default 70%); v8's young-generation mark-compact (--minor-mc), a
+// single generation, a garbage collector without helper threads.
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the
