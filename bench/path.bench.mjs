@@ -173,6 +173,9 @@
 // every goal of the table met in this run but the cold neuron's two rows before the window
 // is idle. a small script's peak is ~40 MB higher: the worker it ran in had written its young
 // generation while it waited (the extension's spare worker holds ~103 MB idle, 60 before).
+// again at 17:37 (load 2.0 -> 4.0; a taped pass's grads read in the sort): the cold neuron 0.92 s
+// idle, 1.53 read 2 s, 1.58 at once (panel open 428, 777, 766); warm: neuron 0.28, xor 0.52, iris
+// 0.57, moons 2.10, the long sum 1.74 s.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
