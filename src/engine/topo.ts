@@ -44,8 +44,9 @@ export interface SortedGrads {
  * @internal backward()'s sort: root's topological order, and whether some value's grad was not 0,
  * read as each value is placed (rather than in a walk over the graph of its own, which cost a
  * training step as much again). `taping`: each value's grad and the leaves' places too, for the
- * pass's tape (tape.ts), which walked the graph again for them (a traced moons step ~0.7 ms shorter, of ~14: medians of 8 interleaved runs);
- * null when the order is a tensor graph's, put in creation order after the sort
+ * pass's tape (tape.ts), which walked the graph again for them (a traced moons step ~0.7 ms
+ * shorter, of ~14: medians of 8 interleaved runs); null when the order is a tensor graph's, put
+ * in creation order after the sort
  */
 export function topoOrderReadingGrads(root: Node, taping = false): { order: Node[]; gradSeen: boolean; grads: SortedGrads | null } {
   return sort(root, true, taping);
