@@ -14,7 +14,7 @@ import { setLocator, type Locator } from "../engine/origin";
 import type { Group, GroupKind } from "../engine/group";
 import type { SourceLoc } from "../engine/value";
 
-export const LOCATE_LIMIT = 20_000;
+const LOCATE_LIMIT = 20_000;
 
 /** groups whose values the engine's own code makes: "group" (withModule, the script's own code inside) and tensor ops are not */
 const ENGINE_KINDS: ReadonlySet<GroupKind> = new Set<GroupKind>(["model", "layer", "neuron", "loss", "term", "sum", "mean"]);
