@@ -267,7 +267,7 @@ interface LoopFigures {
   first: number[];
   /** the median of the steps after those */
   rest: number;
-  /** `backprop-stepper run` from start to exit, ms */
+  /** the run from its start to its end (the host's, or `backprop-stepper run`'s process), ms */
   wall: number;
 }
 
@@ -409,13 +409,13 @@ async function shortLoop(py: PythonFigures | string): Promise<void> {
       .map((x) => f(x, 1))
       .join(" ");
   const pyLoop = typeof py !== "string" && py.ms.length >= LOOP_STEPS ? loopFigures(py.ms.slice(0, LOOP_STEPS)) : undefined;
-  const report = (runs: LoopFigures[] | string, how: string, wall: string) => {
+  const report = (runs: LoopFigures[] | string, how: string) => {
     if (typeof runs === "string") return console.log(`short loop (${how}): ${runs}`);
     const mid = runs[runs.length >> 1];
     console.log(`short loop (${LOOP_STEPS} steps of the moons mlp, ${how}, ${runs.length} runs, load ${load()}):`);
     console.log(
       `  median run:        ${f(mid.total, 0)} ms for the loop (runs: ${runs.map((r) => f(r.total, 0)).join(", ")}); ` +
-        `first steps ${ms3(mid.first)} ms, then median ${f(mid.rest, 1)} ms/step; ${wall} ${f(mid.wall / 1000, 2)} s wall`,
+        `first steps ${ms3(mid.first)} ms, then median ${f(mid.rest, 1)} ms/step; the run ${f(mid.wall / 1000, 2)} s wall`,
     );
     if (pyLoop === undefined) return;
     console.log(
@@ -429,8 +429,8 @@ async function shortLoop(py: PythonFigures | string): Promise<void> {
     console.log(
       `cpython micrograd, the same loop: ${f(pyLoop.total, 0)} ms (first steps ${ms3(pyLoop.first)} ms, then median ${f(pyLoop.rest, 0)})`,
     );
-  report(await loopAsTheExtension(), "as the extension runs it: a spare worker, then Visualize's traced run", "the run");
-  report(loopThroughProduct(), "backprop-stepper run bench/scripts/moons-loop.ts, a worker started for it", "the run");
+  report(await loopAsTheExtension(), "as the extension runs it: a spare worker, then Visualize's traced run");
+  report(loopThroughProduct(), "backprop-stepper run bench/scripts/moons-loop.ts, a worker started for it");
   console.log(
     "  before (main at fe2ebad, load 8-10): the loop 4348 ms, first steps 1690, 355, 287 ms, then median 98.4 ms/step; 24x cpython " +
       "(the first 3 steps 5x, the rest 46x); worker peak 100 MB (run), 239 MB (trace --json)",
