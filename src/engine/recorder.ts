@@ -3,7 +3,7 @@
 // may switch recording off to run at full speed.
 
 import type { BackwardCall, BackwardListener, Node, Tape, TraceStep } from "./types";
-import { tapeLocals, tapeSteps } from "./tape";
+import { handBackTape, tapeLocals, tapeSteps } from "./tape";
 
 export type { BackwardCall, BackwardListener } from "./types";
 
@@ -62,6 +62,15 @@ export function callCount(): number {
   return calls;
 }
 
+/**
+ * @internal the listener's: `call` will not be read again (the runner keeps only the call it may
+ * draw), so its tape's arrays serve the next pass. the call reads as unrecorded from then on, so a
+ * read that should not happen finds no numbers rather than another pass's
+ */
+export function releaseCall(call: BackwardCall): void {
+  if (call instanceof RecordedCall) call.release();
+}
+
 /** @internal a call whose steps are built from its tape on first read */
 export class RecordedCall implements BackwardCall {
   private built: TraceStep[] | null = null;
@@ -71,8 +80,16 @@ export class RecordedCall implements BackwardCall {
     readonly root: Node,
     readonly order: readonly Node[],
     readonly accumulated: boolean,
-    private readonly tape: Tape | null,
+    private tape: Tape | null,
   ) {}
+
+  /** no one reads this call's numbers again: its tape serves the next pass, and the call reads as unrecorded */
+  release(): void {
+    if (this.tape === null) return;
+    handBackTape(this.tape);
+    this.tape = null;
+    this.built = null;
+  }
 
   get steps(): TraceStep[] | null {
     if (this.tape === null) return null;

@@ -34,7 +34,7 @@ export function topoOrder<V extends Node>(root: V): V[] {
 
 /** @internal what backward()'s sort reads for the pass's tape as it places each value: its grad, and whether it is a leaf */
 export interface SortedGrads {
-  /** grad of order[i] before the pass */
+  /** grad of order[i] before the pass: a view of the sort's own array, valid until the next sort */
   readonly before: Float64Array;
   /** the positions in the order of the values with no children, ascending */
   readonly leaves: Int32Array;
@@ -53,7 +53,7 @@ export function topoOrderReadingGrads(root: Node, taping = false): { order: Node
 }
 
 // the numbers a taped sort reads, in arrays kept from one sort to the next (a huge graph's are not
-// kept past MAX_KEPT values); each tape gets its own copy, at its length
+// kept past MAX_KEPT values); the tape copies them
 let gradScratch = new Float64Array(1024);
 let leafScratch = new Int32Array(1024);
 const MAX_KEPT = 1 << 20;
@@ -127,7 +127,7 @@ function sort(root: Node, grads: boolean, taping: boolean): { order: Node[]; gra
   sizeHint = n;
   const reordered = madeByTensorOps(order);
   if (reordered) inCreationOrder(order, base);
-  const taped = taping && !reordered ? { before: before.slice(0, n), leaves: leaves.slice(0, nl) } : null;
+  const taped = taping && !reordered ? { before: before.subarray(0, n), leaves: leaves.slice(0, nl) } : null;
   gradScratch = before.length > MAX_KEPT ? new Float64Array(1024) : before;
   leafScratch = leaves.length > MAX_KEPT ? new Int32Array(1024) : leaves;
   return { order, gradSeen, grads: taped };

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { format } from "node:util";
-import { isRecording, setBackwardListener, type BackwardCall } from "../engine/recorder";
+import { isRecording, releaseCall, setBackwardListener, type BackwardCall } from "../engine/recorder";
 import { buildTrace } from "../engine/trace";
 import { checkTrace } from "../engine/numericCheck";
 import { setLocator } from "../engine/origin";
@@ -235,7 +235,13 @@ function run(req: RunRequest & WatchdogTimes): void {
     training.called(call, summary, drawn);
     calls.push(summary);
     stream({ type: "calls", calls: [summary] });
-    if (drawn) last = call;
+    // the one call kept to draw: a call replaced (or never drawn) is not read again, and its tape
+    // serves the next pass (its update watch was closed as this call's began)
+    if (!drawn) releaseCall(call);
+    else {
+      if (last !== undefined) releaseCall(last);
+      last = call;
+    }
   };
   // `run` draws no call: its passes are not taped, so a training step's pass allocates nothing per value for the runner
   setBackwardListener(onCall, { tapes: req.trace });

@@ -3,6 +3,7 @@
 
 import { strict as assert } from "node:assert";
 import { Value, manualGrad, topoOrder, setBackwardListener, setRecording, withModule, type BackwardCall } from "../../src/engine";
+import { releaseCall } from "../../src/engine/recorder";
 
 /** runs fn with a listener installed; returns the calls it heard */
 function listen(fn: () => void): BackwardCall[] {
@@ -214,6 +215,43 @@ describe("listener and recording", () => {
     assert.deepEqual([...second.gradBefore!], [...first.gradAfter!]);
     assert.equal(first.accumulated, true);
     assert.equal(second.accumulated, true);
+  });
+
+  it("a released call reads as unrecorded, and its tape's arrays carry the next pass's own numbers", () => {
+    const diamondAt = (x: number, grad = 0) => {
+      const a = new Value(x, "a");
+      a.grad = grad;
+      return a.mul(2).mul(a.add(3));
+    };
+    const [first] = listen(() => diamondAt(0.5).backward());
+    const arrays = [first.gradBefore!, first.gradAfter!, first.data!];
+    releaseCall(first);
+    assert.equal(first.gradBefore, null);
+    assert.equal(first.gradAfter, null);
+    assert.equal(first.data, null);
+    assert.equal(first.steps, null);
+    releaseCall(first); // a second release hands nothing back twice
+    // a graph of the same size: its pass is taped into the arrays handed back, with its own numbers
+    const [second] = listen(() => diamondAt(2, 0.25).backward());
+    assert.ok(arrays.includes(second.gradAfter!) && arrays.includes(second.data!) && arrays.includes(second.gradBefore!));
+    assert.equal(new Set([second.gradBefore, second.gradAfter, second.data]).size, 3);
+    // the same pass again, into new arrays: the same numbers
+    const [third] = listen(() => diamondAt(2, 0.25).backward());
+    assert.ok(!arrays.includes(third.data!));
+    for (const key of ["gradBefore", "gradAfter", "data"] as const) assert.deepEqual([...second[key]!], [...third[key]!]);
+    // and they are its graph's: a = 2 with a grad of 0.25 before, d = (2a)(a + 3) = 20, dd/da = 4a + 6 = 14
+    assert.equal(second.root.data, 20);
+    assert.deepEqual(
+      [...second.data!],
+      second.order.map((v) => v.data),
+    );
+    assert.deepEqual(
+      [...second.gradAfter!],
+      second.order.map((v) => v.grad),
+    );
+    const at = second.order.findIndex((v) => v.label === "a");
+    assert.equal(second.gradBefore![at], 0.25);
+    assert.equal(second.gradAfter![at], 14.25);
   });
 
   it("counts calls made with no listener", () => {
