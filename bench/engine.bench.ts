@@ -54,7 +54,11 @@
 //     build beside this one (medians of 10 interleaved runs): 905 -> 646 ms at load ~4, 577 -> 443
 //     at load ~1.5; its first step 103-165 -> 23-51 ms. --loop: the extension's 91x (435 ms; first
 //     steps 23, 26, 13 ms, then 14.6 ms/step), `run`'s 103x (385 ms); then 95x (418 ms) and 90x
-//     (440 ms), cpython 39.7 s both times
+//     (440 ms), cpython 39.7 s both times. then the worker hands back the tapes of the calls it
+//     lets go (recorder.ts releaseCall), so a traced pass takes no new arrays: the extension's
+//     loop 453 -> 396 ms (medians of 14 interleaved runs). --loop then: the extension's 104x (446 ms;
+//     first steps 39, 31, 20 ms, then 14.3 ms/step) and `run`'s 104x; a minute later 94x (528 ms)
+//     and 100x, cpython 49.7 s
 // the goal is 100x for the whole loop: met in some runs, not reliably (medians of five runs each,
 // beside one cpython run in the same minute; the machine's speed moves more than the gap). what is
 // left: in `run`, the first step (~60-100 ms: the engine's code run as baseline code while v8
