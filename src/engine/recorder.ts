@@ -8,6 +8,7 @@ import { handBackTape, tapeLocals, tapeSteps } from "./tape";
 export type { BackwardCall, BackwardListener } from "./types";
 
 let listener: BackwardListener | null = null;
+const NO_ORDER: readonly Node[] = Object.freeze([]);
 /** whether the listener reads passes' tapes (steps, grads before and after, data) */
 let listenerTapes = true;
 let recording = true;
@@ -78,13 +79,27 @@ export class RecordedCall implements BackwardCall {
   constructor(
     readonly index: number,
     readonly root: Node,
-    readonly order: readonly Node[],
+    private sorted: Node[] | null,
     readonly accumulated: boolean,
     private tape: Tape | null,
   ) {}
 
-  /** no one reads this call's numbers again: its tape serves the next pass, and the call reads as unrecorded */
+  get order(): readonly Node[] {
+    return this.sorted ?? NO_ORDER;
+  }
+
+  /**
+   * no one reads this call again: its tape serves the next pass, and the call reads as unrecorded,
+   * with an empty order. the order's places are emptied, not only let go: an order kept past a
+   * scavenge is in v8's old generation, where a dead array is not collected until the next full
+   * collection, and until then every value it names is kept through each scavenge, then copied
+   * into the old generation (a training loop's graph, every few steps)
+   */
   release(): void {
+    const order = this.sorted;
+    if (order === null) return;
+    this.sorted = null;
+    order.fill(null as unknown as Node);
     if (this.tape === null) return;
     handBackTape(this.tape);
     this.tape = null;

@@ -254,6 +254,32 @@ describe("listener and recording", () => {
     assert.equal(second.gradAfter![at], 14.25);
   });
 
+  it("a released call names no value: its order is empty, and the array it had holds none of the graph", () => {
+    // an order kept past a scavenge sits in v8's old generation until a full collection: were its
+    // places left as they were, it would keep the whole graph through every scavenge till then
+    for (const tapes of [true, false]) {
+      const calls: BackwardCall[] = [];
+      setBackwardListener((c) => calls.push(c), { tapes });
+      try {
+        const { d } = diamond();
+        d.backward();
+        const [call] = calls;
+        const had = call.order;
+        assert.equal(had.length, 6);
+        releaseCall(call);
+        assert.equal(call.order.length, 0);
+        assert.ok(
+          had.every((v) => v === null),
+          `tapes: ${tapes}`,
+        );
+        assert.equal(call.steps, null);
+        assert.equal(call.root, d); // what the call was of stays: its index, root and whether it accumulated
+      } finally {
+        setBackwardListener(null);
+      }
+    }
+  });
+
   it("counts calls made with no listener", () => {
     const { d } = diamond();
     const [c1] = listen(() => d.backward());
