@@ -389,7 +389,7 @@ if (spareAt >= 0) {
   setImmediate(() => {
     if (runBegun) return;
     warmTranspiler();
-    warmForRun();
+    void warmForRun(() => runBegun);
   });
 }
 
