@@ -168,8 +168,17 @@ function forkWorker(workerPath: string, memoryMb: number, cwd: string, spareOne 
  */
 let spare: (Worker & { key: string }) | undefined;
 
-/** after a run that keeps a spare, the next one is forked this much later (not while the panel draws) */
+/**
+ * after a run that keeps a spare, the next one is forked this much later: once the panel has drawn
+ * the run, not while it draws. a big graph takes the page a second or more (the moons step's ~0.8 s
+ * after its message, the render bench); one of a few thousand values ~0.1-0.2 s, and a learner who
+ * changed a number runs again within two seconds: with 1.5 s for every run, the path bench's xor
+ * runs met no spare one time in two (a fresh worker: ~0.2 s more)
+ */
 const SPARE_DELAY_MS = 1500;
+const SPARE_DELAY_SMALL_MS = 400;
+/** the most values a run's largest backward() call may have for the shorter delay */
+const SMALL_RUN = 5000;
 
 /** keeps a worker ready for the next run with this worker bundle and memory limit */
 export function prepareWorker(workerPath: string, memoryMb: number): void {
@@ -197,6 +206,13 @@ export function disposeSpareWorker(): void {
   spare = undefined;
 }
 
+/** values in the largest of the run's backward() calls (0 for none) */
+function largestCall(calls: readonly BackwardSummary[]): number {
+  let most = 0;
+  for (const c of calls) if (c.nodeCount > most) most = c.nodeCount;
+  return most;
+}
+
 function takeSpare(workerPath: string, memoryMb: number): Worker | undefined {
   const taken = spare;
   if (!taken || taken.key !== `${workerPath}|${memoryMb}` || !taken.child.connected || taken.child.exitCode !== null) return undefined;
@@ -222,7 +238,8 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
   // every process of the run carries it in its environment, detached ones too (processTree.ts)
   // the worker made ready beforehand (prepareWorker), when it fits this run; else a new one
   const { child, runId } = takeSpare(workerPath, opts.memoryMb) ?? forkWorker(workerPath, opts.memoryMb, path.dirname(file));
-  if (opts.spare) child.once("exit", () => setTimeout(() => prepareWorker(workerPath, opts.memoryMb), SPARE_DELAY_MS).unref());
+  let spareDelay = SPARE_DELAY_MS; // until the run's outcome says it was small
+  if (opts.spare) child.once("exit", () => setTimeout(() => prepareWorker(workerPath, opts.memoryMb), spareDelay).unref());
 
   return new Promise<RunOutcome>((resolve) => {
     let settled = false;
@@ -238,6 +255,7 @@ export function runScript(file: string, opts: RunOptions): Promise<RunOutcome> {
       clearTimeout(timer);
       clearTimeout(grace);
       opts.signal?.removeEventListener("abort", onAbort);
+      if (outcome.ok && largestCall(outcome.result.calls) <= SMALL_RUN) spareDelay = SPARE_DELAY_SMALL_MS;
       // the script's own processes too, even when the worker itself has ended
       killRun(child.pid, runId);
       removeTmp();

@@ -2,7 +2,8 @@
 import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { prepareWorker } from "../../src/runner/runScript";
+import { disposeSpareWorker, prepareWorker } from "../../src/runner/runScript";
+import { TIMING_ENV } from "../../src/shared/timing";
 import { WORKER, failure, scriptFolder, type ScriptRun } from "./scriptRun";
 
 const { dir, run } = scriptFolder("runner-test-");
@@ -64,6 +65,26 @@ describe("runner", function () {
     prepareWorker(WORKER, 512);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     assertFresh(await run("warmed.ts", FRESH, { spare: false }));
+  });
+
+  it("has a worker ready for the next run within a second of a small one (a learner runs again soon)", async () => {
+    // the run's timestamps say when its worker started: before the run was asked for, it was ready
+    process.env[TIMING_ENV] = "1";
+    try {
+      const small = HEADER + 'const a = new Value(2, "a");\na.mul(a).backward();\n';
+      await run("small-first.ts", small, { spare: true });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const { outcome } = await run("small-next.ts", small, { spare: true });
+      assert.ok(outcome.ok);
+      const t = outcome.result.timing!;
+      assert.ok(
+        t["worker.start"] < t["host.fork"],
+        `the worker started ${t["worker.start"] - t["host.fork"]} ms after the run was asked for`,
+      );
+    } finally {
+      delete process.env[TIMING_ENV];
+      disposeSpareWorker();
+    }
   });
 
   it("reports a syntax error at its file, line and column", async () => {
