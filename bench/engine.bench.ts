@@ -59,13 +59,28 @@
 //     loop 453 -> 396 ms (medians of 14 interleaved runs). --loop then: the extension's 104x (446 ms;
 //     first steps 39, 31, 20 ms, then 14.3 ms/step) and `run`'s 104x; a minute later 94x (528 ms)
 //     and 100x, cpython 49.7 s
-// the goal is 100x for the whole loop: met in some runs, not reliably (medians of five runs each,
-// beside one cpython run in the same minute; the machine's speed moves more than the gap). what is
-// left: in `run`, the first step (~60-100 ms: the engine's code run as baseline code while v8
-// compiles it; the extension's waiting worker has done that before its run); the scavenges that
-// copy the graph of the step before (every 4-5 steps, 20-45 ms each: the script's own variables
-// hold that graph until the next step's pass is done; a traced run's call kept to draw adds no
-// measurable time: the worker not keeping it, 378 vs 407 ms, 10 interleaved runs each);
+//   then (2026-12-03 19:00-20:05, a new machine whose pages cost ~12 us each when first written:
+//     a step that meets ~2,000 new pages, ~8 MB, takes ~25 ms more). two things made the loop meet
+//     new pages every step: the call kept to draw (until the next pass) had its order in v8's old
+//     generation, and the dead array kept the whole graph through the next scavenge, which copied
+//     it into the old generation (6.5 MB a scavenge); and the waiting worker's touch of its young
+//     generation counted a full collection as a scavenge, after which v8 gave back half of it. a
+//     released call's order is now emptied (recorder.ts), and the touch runs in slices and starts
+//     its count again when the young generation shrinks (runner/warm.ts). the extension's loop
+//     (medians of 7 interleaved runs): 425 -> 362 (the order) -> 280 ms (the touch); `run`'s 731 ->
+//     623 ms (6 interleaved). --loop: the extension's 100x (300 ms; first steps 39, 24, 17 ms) and
+//     104x (306 ms; first steps 34, 26, 18, then steps of ~6-7 ms with a scavenge every 3-4, ~15
+//     ms each), cpython 30.1 and 31.9 s (faster than before on this machine, its later steps
+//     slower than its first); `run`'s 58x and 54x (521, 592 ms: a worker started for the run
+//     meets the young generation's 80 MB of new pages over its first ~10 steps, ~20 ms a step;
+//     a young generation of 16 or 24 MB, or one that starts at 8 or 16 and grows, measured slower)
+// the goal is 100x for the whole loop as the extension runs it: met in both runs of --loop since
+// (100x, 104x: the loop 1.5x faster, against a cpython that also ran faster). what is left: in
+// `run`, the young generation's new pages (above) and the first step (~60-100 ms: the engine's
+// code run as baseline code while v8 compiles it; the extension's waiting worker has done that
+// before its run); in both, the scavenges that copy the graph of the step before (every 3-4 steps,
+// ~8-10 ms each: the script's own variables hold that graph until the next step's pass is done),
+// the first step's new buffers (the tape, the sort's and the chain rule's arrays: ~1,700 new pages)
 // and, every step, the sort and the chain rule walking 65,000 values (~3.5 and ~2 ms, bound by
 // memory). tried and measured no better: a value's op code and mark moved into its block of
 // numbers (two fields fewer to copy, but each read through the block: steps ~10% slower); the
@@ -73,7 +88,8 @@
 // size (24, 64 or 96 MB, the last two with their pages written ahead); a scavenge forced as each
 // step starts (it copies the graph the script still holds: steps ~2x slower); pages promoted whole
 // at 10% or 30% live (v8's default 70%); v8's young-generation mark-compact (--minor-mc), a
-// single generation, a garbage collector without helper threads.
+// single generation, a garbage collector without helper threads; no page promotion at all, and no
+// pretenuring by allocation site (the old generation grew as before: it was the kept order).
 //
 // most of a step's time beyond ~5 ms is the garbage collector copying the graph being built out of
 // v8's young generation (16 MB by default); so the timing is also run with a larger one, as the

@@ -176,6 +176,13 @@
 // again at 17:37 (load 2.0 -> 4.0; a taped pass's grads read in the sort): the cold neuron 0.92 s
 // idle, 1.53 read 2 s, 1.58 at once (panel open 428, 777, 766); warm: neuron 0.28, xor 0.52, iris
 // 0.57, moons 2.10, the long sum 1.74 s.
+// then (2026-12-03 19:44, a new machine, load 1.1 -> 5.9; after: the waiting worker's young
+// generation written whole, a released call's order emptied, the next spare forked 0.4 s after a
+// small run): the cold neuron 1.25 s idle (panel open 592), 2.23 read 2 s, 2.30 at once; warm:
+// neuron 0.22, xor 0.37, iris 0.42, moons 2.40 (script 575 ms), the long sum 1.98 s. a small
+// script's peak 143-152 MB (the spare's young generation written: the idle spare holds 147 MB, 106
+// before). an earlier run at 19:20, before the shorter delay, met no spare in two of xor's three
+// runs ("worker boot" 195 ms: xor 0.73-0.87 s); the old build beside it 0.55 s, with a spare.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
