@@ -50,7 +50,7 @@ function young(): { used: number; held: number } {
 
 /** how long one slice of touchYoungGeneration runs before a run's request may come in */
 const SLICE_MS = 10;
-/** garbage made before touchYoungGeneration gives up (a young generation of 64 MB four times over) */
+/** garbage made before touchYoungGeneration gives up, counted at 16 bytes a piece, its least (a young generation of 64 MB four times over) */
 const MOST_BYTES = 256 << 20;
 
 /**
