@@ -8,7 +8,6 @@ import { handBackTape, tapeLocals, tapeSteps } from "./tape";
 export type { BackwardCall, BackwardListener } from "./types";
 
 let listener: BackwardListener | null = null;
-const NO_ORDER: readonly Node[] = Object.freeze([]);
 /** whether the listener reads passes' tapes (steps, grads before and after, data) */
 let listenerTapes = true;
 let recording = true;
@@ -71,6 +70,9 @@ export function callCount(): number {
 export function releaseCall(call: BackwardCall): void {
   if (call instanceof RecordedCall) call.release();
 }
+
+/** a released call's order */
+const NO_ORDER: readonly Node[] = Object.freeze([]);
 
 /** @internal a call whose steps are built from its tape on first read */
 export class RecordedCall implements BackwardCall {

@@ -80,7 +80,7 @@ export interface BackwardCall {
   /** 0, 1, 2… per process, counting every backward() call, heard or not */
   readonly index: number;
   readonly root: Node;
-  /** the topological order the pass used (leaves first, root last) */
+  /** the topological order the pass used (leaves first, root last); empty once the runner has let the call go */
   readonly order: readonly Node[];
   /** in the order backward ran them; null when recording was off */
   readonly steps: TraceStep[] | null;
