@@ -5,7 +5,7 @@
 import { warmForRun } from "../../src/runner/warm";
 
 /** each piece in reach until the next, so v8 makes every one */
-let kept: { i: number } | null = null;
+let _kept: { i: number } | null = null;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -13,8 +13,8 @@ async function main(): Promise<void> {
   if (args.includes("warm")) await warmForRun(() => false);
   const faults = process.resourceUsage().minorPageFault;
   // a piece is 16 bytes or more (32 in a node without compressed pointers): at least both halves' worth, twice
-  for (let i = 0; i < (4 * half) / 16; i++) kept = { i };
-  kept = null;
+  for (let i = 0; i < (4 * half) / 16; i++) _kept = { i };
+  _kept = null;
   console.log(JSON.stringify({ faults: process.resourceUsage().minorPageFault - faults }));
 }
 
